@@ -1,0 +1,69 @@
+"""The build: one function from (source tree, now) to the site.
+
+    load -> check and model -> plan -> convert prose -> render -> write
+
+Every stage adds its problems to one `Report`; the build stops before writing
+if there is any error (or, with `strict`, any warning), so a bad edit can
+never replace a good site.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import urls
+from .linkcheck import check_links
+from .load import load_tree
+from .model import Guide, build_guide
+from .plan import Plan, plan_site
+from .problems import Problem, Report
+from .prose import LinkTargets, Prose
+from .render import Renderer
+from .timeline import Timeline, timeline
+from .write import write_site
+
+
+@dataclass
+class Built:
+    guide: Guide
+    plan: Plan
+    timeline: Timeline
+    files: dict[str, bytes]
+    warnings: list[Problem]
+
+
+def make_site(root: Path, now: dt.datetime, strict: bool = False) -> Built:
+    """Load, check, model, plan and render; raises ContentError on problems."""
+    report = Report()
+    tree = load_tree(root, report)
+    guide = build_guide(tree, report)
+    report.raise_if_failed(strict)   # nothing more can be checked without a sound model
+    plan = plan_site(guide, root / "static", report)
+    _check_nav(guide, plan, report)
+    targets = LinkTargets(
+        page_urls={page.path: urls.page_url(page.slug) for page in guide.pages},
+        site_urls=plan.urls(), static_files=plan.static_urls())
+    prose = Prose(targets, report)
+    bodies = {o.url: prose.convert(o.page, o.url) for o in plan.outputs if o.page is not None}
+    report.raise_if_failed(strict)
+    moment = timeline(guide, now)
+    files = Renderer(root / "templates", guide, moment, plan, bodies).render_all(report)
+    check_links(plan, files, guide.config.base_url, report)
+    report.raise_if_failed(strict)
+    return Built(guide, plan, moment, files, report.warnings)
+
+
+def build(root: Path, out: Path, now: dt.datetime, strict: bool = False) -> Built:
+    """Build the guide at `root` into `out`, replacing it only on success."""
+    built = make_site(root, now, strict)
+    write_site(out, built.files, built.plan.static)
+    return built
+
+
+def _check_nav(guide: Guide, plan: Plan, report: Report) -> None:
+    known = plan.urls() | plan.static_urls()
+    for item in guide.config.nav:
+        if item.link not in known:
+            report.add("guide.yaml", item.line, 0, f"navigation link '{item.title}' goes to {item.link}, which does not exist",
+                       "use the address of a page, e.g. /jadwal/ or /cara-mencoblos/")

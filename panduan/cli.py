@@ -1,0 +1,78 @@
+"""The command line: `python build.py [build|check] [options]`.
+
+Exit codes: 0 built (or checked) without problems, 1 content problems,
+2 wrong usage. Content problems print as a numbered list without a
+traceback; `--debug` adds tracebacks for engine failures.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .builder import build, make_site
+from .load import parse_yaml, YamlSyntaxError
+from .problems import ContentError, format_problems
+from .timeline import BadMoment, clock_now, parse_now
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="build.py", description="Build the Panduan Pemilu guide.")
+    top.add_argument("command", nargs="?", default="build", choices=("build", "check"),
+                     help="build (default): write the site; check: validate everything, write nothing")
+    top.add_argument("--root", type=Path, default=Path.cwd(), help="the guide's folder (default: here)")
+    top.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/_site)")
+    top.add_argument("--now", default=None,
+                     help="build as of this moment, e.g. 2024-02-14T08:00+07:00 (default: the clock)")
+    top.add_argument("--strict", action="store_true", help="treat warnings as problems")
+    top.add_argument("--debug", action="store_true", help="show tracebacks")
+    return top
+
+
+def guide_timezone(root: Path) -> str:
+    """The time zone in guide.yaml, read early to interpret --now; Asia/Jakarta if unreadable."""
+    try:
+        data = parse_yaml((root / "guide.yaml").read_text(encoding="utf-8"))
+        zone = data.get("timezone") if isinstance(data, dict) else None
+    except (OSError, UnicodeDecodeError, YamlSyntaxError):
+        zone = None
+    return zone if zone in ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura") else "Asia/Jakarta"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    root = args.root.resolve()
+    if not (root / "guide.yaml").is_file():
+        print(f"build.py: {root} has no guide.yaml; run it in the guide's folder or pass --root", file=sys.stderr)
+        return EXIT_USAGE
+    zone = guide_timezone(root)
+    try:
+        now = parse_now(args.now, zone) if args.now else clock_now(zone)
+    except BadMoment as error:
+        print(f"build.py: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    out = (args.out or root / "_site").resolve()
+    started = time.perf_counter()
+    try:
+        if args.command == "check":
+            built = make_site(root, now, args.strict)
+        else:
+            built = build(root, out, now, args.strict)
+    except ContentError as error:
+        print(format_problems(error.problems), file=sys.stderr)
+        return EXIT_CONTENT
+    except Exception:
+        if args.debug:
+            raise
+        print("build.py: the engine failed unexpectedly; run again with --debug and report the traceback",
+              file=sys.stderr)
+        return EXIT_CONTENT
+    if built.warnings:
+        print(format_problems(built.warnings), file=sys.stderr)
+    took = time.perf_counter() - started
+    what = "checked" if args.command == "check" else f"built into {out}"
+    print(f"{len(built.files)} pages {what} as of {now.isoformat()} in {took:.2f}s")
+    return EXIT_OK

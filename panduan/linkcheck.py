@@ -1,0 +1,62 @@
+"""Link check: every internal link and image in the rendered site must resolve.
+
+Markdown links are checked (with their line) when prose is converted; this
+last check reads the finished HTML, so a template linking to a page an editor
+removed (say, a call to action to /cara-mencoblos/) is caught before writing.
+"""
+from __future__ import annotations
+
+import posixpath
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from . import urls
+from .plan import Plan
+from .problems import Report
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value is not None and (name == "href" and tag in ("a", "link") or name == "src"):
+                self.found.append(value)
+
+
+def _resolve(page_url: str, link: str, rooted_prefix: str) -> str | None:
+    """The site path a link points at, or None for external and in-page links."""
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    if parts.path.startswith("/"):
+        path = parts.path[len(rooted_prefix):] if rooted_prefix and parts.path.startswith(rooted_prefix) else parts.path
+        return path
+    base = page_url if page_url.endswith("/") else posixpath.dirname(page_url) + "/"
+    resolved = posixpath.normpath(posixpath.join(base, parts.path))
+    return resolved + "/" if parts.path.endswith("/") and resolved != "/" else resolved
+
+
+def check_links(plan: Plan, files: dict[str, bytes], base_url: str, report: Report) -> None:
+    existing = {o.file for o in plan.outputs} | {s.url.lstrip("/") for s in plan.static}
+    prefix = urls.rooted(base_url, "/").rstrip("/")
+    for output in plan.outputs:
+        html = files.get(output.file)
+        if html is None or not output.file.endswith(".html"):
+            continue
+        parser = _Links()
+        parser.feed(html.decode("utf-8"))
+        for link in sorted(set(parser.found)):
+            target = _resolve(output.url, link, prefix)
+            if target is None:
+                continue
+            try:
+                exists = urls.file_for(target) in existing
+            except urls.UnsafeUrl:
+                exists = target.lstrip("/") in existing
+            if not exists:
+                where = output.page.path if output.page else f"templates/{output.template}"
+                report.add(where, 0, 0, f"the page {output.url} links to {target}, which does not exist",
+                           "fix the link, or restore the page it points to")

@@ -1,0 +1,340 @@
+"""Model: turn validated sources into the `Guide`, checking what spans files.
+
+The objects here are what the rest of the engine and the templates work with:
+immutable, typed, with every cross-reference resolved (a ticket holds its
+`Party` objects, a stage its `Citation`). Problems found while resolving
+(unknown source ids, duplicate ballot numbers, a stage ending before it
+starts) go to the report with the line of the offending value.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from . import schema
+from .load import SourceTree, YamlMap
+from .problems import Report, did_you_mean
+
+
+@dataclass(frozen=True)
+class Citation:
+    id: str
+    title: str
+    publisher: str
+    url: str | None
+    date: dt.date | None
+
+
+@dataclass(frozen=True)
+class Ballot:
+    race: str
+    colour_name: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class Election:
+    name: str
+    voting_day: dt.date
+    voting_hours: str
+    source: Citation
+    ballots: tuple[Ballot, ...]
+    ballots_source: Citation
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    link: str
+    line: int = field(default=0, compare=False)   # in guide.yaml, for problems
+
+
+@dataclass(frozen=True)
+class ReportChannel:
+    name: str
+    url: str
+    description: str
+    whatsapp: str | None
+    email: str | None
+    source: Citation | None
+
+
+@dataclass(frozen=True)
+class Config:
+    title: str
+    description: str
+    base_url: str
+    language: str
+    timezone: str
+    election: Election
+    nav: tuple[NavItem, ...]
+    report_channels: tuple[ReportChannel, ...]
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    title: str
+    start: dt.date
+    end: dt.date
+    description: str
+    source: Citation
+
+
+@dataclass(frozen=True)
+class Party:
+    number: int
+    abbr: str
+    name: str
+    scope: str
+    colour: str | None
+    source: Citation
+
+
+@dataclass(frozen=True)
+class Result:
+    percent: float
+    source: Citation
+
+
+@dataclass(frozen=True)
+class Ticket:
+    number: int
+    president: str
+    vice_president: str
+    parties: tuple[Party, ...]
+    source: Citation
+    result: Result | None
+
+
+@dataclass(frozen=True)
+class KeyNumber:
+    id: str
+    label: str
+    value: int | float | str
+    unit: str | None
+    approximate: bool
+    note: str | None
+    featured: bool
+    source: Citation
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str               # the Markdown source, e.g. content/pages/faq.md
+    slug: str
+    title: str
+    summary: str
+    order: int
+    sources: tuple[Citation, ...]
+    blocks: tuple[str, ...]
+    body: str               # Markdown, converted by `prose` once URLs are planned
+    body_line: int
+
+
+@dataclass(frozen=True)
+class Guide:
+    config: Config
+    sources: tuple[Citation, ...]
+    stages: tuple[Stage, ...]
+    parties: tuple[Party, ...]
+    tickets: tuple[Ticket, ...]
+    numbers: tuple[KeyNumber, ...]
+    pages: tuple[Page, ...]
+    # where each source id is cited: id -> sorted tuple of (path, line)
+    citations: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+
+
+class _Citer:
+    """Resolves source ids for one build and remembers where each is cited."""
+
+    def __init__(self, sources: dict[str, Citation], report: Report):
+        self.sources, self.report = sources, report
+        self.cited: dict[str, set[tuple[str, int]]] = {}
+
+    def __call__(self, source_id, path: str, where: tuple[int, int]) -> Citation | None:
+        if source_id is None:
+            return None
+        citation = self.sources.get(source_id)
+        if citation is None:
+            self.report.add(path, *where, f"source '{source_id}' is not in content/sources.yaml",
+                            did_you_mean(source_id, self.sources) or "add it to content/sources.yaml")
+            return None
+        self.cited.setdefault(source_id, set()).add((path, where[0]))
+        return citation
+
+
+def _unique(items: list[YamlMap], key: str, path: str, report: Report, what: str) -> list[YamlMap]:
+    """Report repeated values of `key`; keep the first of each."""
+    seen: dict = {}
+    kept = []
+    for item in items:
+        value = item.get(key)
+        if value is None:
+            continue
+        if value in seen:
+            report.add(path, *item.value_where(key),
+                       f"{what} {value} is used twice (also line {seen[value]})", f"give each {what} its own value")
+            continue
+        seen[value] = item.value_where(key)[0]
+        kept.append(item)
+    return kept
+
+
+def _complete(item: YamlMap | None, schema_: schema.Schema) -> bool:
+    """True when every required field of a validated record has a usable value."""
+    return item is not None and all(
+        item.get(name) is not None for name, declared in schema_.fields.items() if declared.required)
+
+
+def _data(tree: SourceTree, path: str):
+    source = tree.get(path)
+    return source.data if source is not None and source.ok else None
+
+
+def build_guide(tree: SourceTree, report: Report) -> Guide | None:
+    """Build the Guide; returns None when the settings file is unusable."""
+    sources, source_lines = _read_sources(tree, report)
+    cite = _Citer(sources, report)
+    config = _read_config(tree, report, cite)
+    stages = _read_stages(tree, report, cite)
+    parties = _read_parties(tree, report, cite)
+    tickets = _read_tickets(tree, report, cite, parties)
+    numbers = _read_numbers(tree, report, cite)
+    pages = _read_pages(tree, report, cite)
+    for source_id, where in source_lines.items():
+        if source_id not in cite.cited:
+            report.warn("content/sources.yaml", *where, f"source '{source_id}' is never cited",
+                        "cite it where its fact is used, or remove it")
+    if config is None:
+        return None
+    citations = {key: tuple(sorted(places)) for key, places in sorted(cite.cited.items())}
+    return Guide(config, tuple(sources.values()), stages, parties, tickets, numbers, pages, citations)
+
+
+def _read_sources(tree: SourceTree, report: Report):
+    path = "content/sources.yaml"
+    items = schema.read_list(_data(tree, path), "sources", schema.SOURCE, path, report)
+    found, lines = {}, {}
+    for item in _unique(items, "id", path, report, "source id"):
+        if _complete(item, schema.SOURCE):
+            found[item["id"]] = Citation(item["id"], item["title"], item["publisher"], item["url"], item["date"])
+            lines[item["id"]] = item.where()
+    return dict(sorted(found.items())), lines
+
+
+def _read_config(tree: SourceTree, report: Report, cite: _Citer) -> Config | None:
+    path = "guide.yaml"
+    data = _data(tree, path)
+    if data is None:
+        return None
+    item = schema.validate(data, schema.GUIDE, path, report, (1, 1))
+    if not _complete(item, schema.GUIDE) or not _complete(item["election"], schema.ELECTION):
+        return None
+    if not item["base_url"].endswith("/"):
+        report.add(path, *item.value_where("base_url"), "base_url must end with '/'",
+                   f"write {item['base_url']}/")
+    election = item["election"]
+    config_election = Election(
+        election["name"], election["voting_day"], election["voting_hours"],
+        cite(election["source"], path, election.value_where("source")),
+        tuple(Ballot(b["race"], b["colour_name"], b["colour"]) for b in election["ballots"] if _complete(b, schema.BALLOT)),
+        cite(election["ballots_source"], path, election.value_where("ballots_source")))
+    nav = tuple(NavItem(n["title"], n["link"], n.value_where("link")[0]) for n in item["nav"] if _complete(n, schema.NAV_ITEM))
+    channels = tuple(
+        ReportChannel(c["name"], c["url"], c["description"], c["whatsapp"], c["email"],
+                      cite(c["source"], path, c.value_where("source")))
+        for c in item["report_channels"] if _complete(c, schema.REPORT_CHANNEL))
+    return Config(item["title"], item["description"], item["base_url"], item["language"], item["timezone"],
+                  config_election, nav, channels)
+
+
+def _read_stages(tree: SourceTree, report: Report, cite: _Citer) -> tuple[Stage, ...]:
+    path = "content/schedule.yaml"
+    stages = []
+    for item in _unique(schema.read_list(_data(tree, path), "stages", schema.STAGE, path, report),
+                        "id", path, report, "stage id"):
+        if not _complete(item, schema.STAGE):
+            continue
+        if item["end"] < item["start"]:
+            report.add(path, *item.value_where("end"),
+                       f"stage '{item['id']}' ends ({item['end']}) before it starts ({item['start']})",
+                       "check the dates; for a one-day stage make end equal to start")
+            continue
+        stages.append(Stage(item["id"], item["title"], item["start"], item["end"], item["description"],
+                            cite(item["source"], path, item.value_where("source"))))
+    return tuple(sorted(stages, key=lambda s: (s.start, s.end, s.id)))
+
+
+def _read_parties(tree: SourceTree, report: Report, cite: _Citer) -> tuple[Party, ...]:
+    path = "content/parties.yaml"
+    items = schema.read_list(_data(tree, path), "parties", schema.PARTY, path, report)
+    parties = []
+    for item in _unique(items, "number", path, report, "ballot number"):
+        if _complete(item, schema.PARTY):
+            parties.append(Party(item["number"], item["abbr"], item["name"], item["scope"], item["colour"],
+                                 cite(item["source"], path, item.value_where("source"))))
+    return tuple(sorted(parties, key=lambda p: p.number))
+
+
+def _read_tickets(tree: SourceTree, report: Report, cite: _Citer, parties: tuple[Party, ...]):
+    path = "content/tickets.yaml"
+    by_number = {party.number: party for party in parties}
+    supporting: dict[int, int] = {}
+    tickets = []
+    for item in _unique(schema.read_list(_data(tree, path), "tickets", schema.TICKET, path, report),
+                        "number", path, report, "ballot number"):
+        if not _complete(item, schema.TICKET):
+            continue
+        members = []
+        for index, number in enumerate(item["parties"]):
+            where = item["parties"].where(index)
+            if number not in by_number:
+                report.add(path, *where, f"ticket {item['number']} names party {number}, "
+                           "which is not in content/parties.yaml", "use the party's ballot number")
+            elif number in supporting:
+                report.add(path, *where, f"party {number} supports ticket {supporting[number]} and "
+                           f"ticket {item['number']}", "a party supports one ticket only")
+            else:
+                supporting[number] = item["number"]
+                members.append(by_number[number])
+        result = item["result"]
+        tickets.append(Ticket(
+            item["number"], item["president"], item["vice_president"], tuple(members),
+            cite(item["source"], path, item.value_where("source")),
+            Result(result["percent"], cite(result["source"], path, result.value_where("source")))
+            if _complete(result, schema.RESULT) else None))
+    return tuple(sorted(tickets, key=lambda t: t.number))
+
+
+def _read_numbers(tree: SourceTree, report: Report, cite: _Citer) -> tuple[KeyNumber, ...]:
+    path = "content/numbers.yaml"
+    numbers = []
+    for item in _unique(schema.read_list(_data(tree, path), "numbers", schema.NUMBER, path, report),
+                        "id", path, report, "number id"):
+        if _complete(item, schema.NUMBER):
+            numbers.append(KeyNumber(item["id"], item["label"], item["value"], item["unit"], item["approximate"],
+                                     item["note"], item["featured"],
+                                     cite(item["source"], path, item.value_where("source"))))
+    return tuple(numbers)
+
+
+def _read_pages(tree: SourceTree, report: Report, cite: _Citer) -> tuple[Page, ...]:
+    pages = []
+    for path, source in sorted(tree.files.items()):
+        if not path.endswith(".md") or not source.ok:
+            continue
+        item = schema.validate(source.data, schema.PAGE, path, report, (1, 1))
+        if not _complete(item, schema.PAGE):
+            continue
+        slug = item["slug"] or PurePosixPath(path).stem
+        if not schema.SLUG.match(slug):
+            report.add(path, 0, 0, f"the file name gives the address '{slug}', which is not a valid slug",
+                       "rename the file using lowercase letters, digits and hyphens, or set 'slug:'")
+            continue
+        citations = tuple(c for index, source_id in enumerate(item["sources"])
+                          if (c := cite(source_id, path, item["sources"].where(index))) is not None)
+        pages.append(Page(path, slug, item["title"], item["summary"], item["order"], citations,
+                          tuple(item["blocks"]), source.body, source.body_line))
+    return tuple(sorted(pages, key=lambda p: (p.order, p.slug)))

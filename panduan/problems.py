@@ -1,0 +1,88 @@
+"""Content problems: what an editor sees when the guide cannot be built.
+
+Every stage reports what is wrong with the source tree as `Problem`s instead
+of raising on the first one, so the editor gets the whole list at once. The
+build raises a single `ContentError` carrying that list; the CLI prints it.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str          # relative to the guide's root, with forward slashes
+    line: int          # 1-based; 0 when the problem concerns the whole file
+    column: int        # 1-based; 0 when unknown
+    message: str
+    hint: str = ""
+    warning: bool = False
+
+    def location(self) -> str:
+        if not self.line:
+            return self.path
+        if not self.column:
+            return f"{self.path}:{self.line}"
+        return f"{self.path}:{self.line}:{self.column}"
+
+    def __str__(self) -> str:
+        text = f"{self.location()}: {'warning: ' if self.warning else ''}{self.message}"
+        if self.hint:
+            text += f"\n   hint: {self.hint}"
+        return text
+
+
+class ContentError(Exception):
+    """The source tree has problems; nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems))
+        super().__init__(format_problems(self.problems))
+
+
+def format_problems(problems: list[Problem]) -> str:
+    errors = [p for p in problems if not p.warning]
+    warnings = [p for p in problems if p.warning]
+    lines = []
+    if errors:
+        noun = "problem" if len(errors) == 1 else "problems"
+        lines.append(f"The guide was not built: {len(errors)} {noun} to fix.")
+    for number, problem in enumerate(errors + warnings, start=1):
+        lines.append(f"{number}. {problem}")
+    return "\n".join(lines)
+
+
+def did_you_mean(word: str, choices) -> str:
+    """A hint naming the closest allowed word, or an empty string."""
+    close = difflib.get_close_matches(str(word), sorted(map(str, choices)), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+class Report:
+    """Collects problems for one build; stages add to it, the build decides."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, path: str, line: int, column: int, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(path, line, column, message, hint))
+
+    def warn(self, path: str, line: int, column: int, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(path, line, column, message, hint, warning=True))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not p.warning]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.warning]
+
+    def raise_if_failed(self, strict: bool = False) -> None:
+        """Stop the build on any error, or on any warning too when strict."""
+        problems = self.problems
+        if strict:
+            problems = [replace(p, warning=False) for p in problems]
+        if any(not p.warning for p in problems):
+            raise ContentError(problems)

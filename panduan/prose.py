@@ -1,0 +1,136 @@
+"""Prose: Markdown page bodies to safe HTML.
+
+Python-Markdown converts the body; a tree processor then resolves every link
+and image (a `page.md` link becomes the page's relative URL, a site path is
+checked against the planned outputs, an image against `static/`) and checks
+the heading outline. The HTML is finally sanitised with nh3 (the Ammonia
+sanitiser), so raw HTML, scripts, event handlers and `javascript:` links in
+content never reach a reader. Content is never passed through Jinja, so
+template syntax in it is shown as written.
+"""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+import markdown
+import nh3
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+
+from . import urls
+from .model import Page
+from .problems import Report, did_you_mean
+
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h2", "h3", "h4",
+    "h5", "h6", "hr", "img", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "id", "class"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "ol": {"start"},
+    "td": {"align"}, "th": {"align"},
+    "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+    "li": {"id"}, "sup": {"id"}, "div": {"class"},
+}
+EXTERNAL_SCHEMES = ("http://", "https://", "mailto:", "tel:")
+
+
+@dataclass(frozen=True)
+class LinkTargets:
+    """What a link may point at: pages by source file, every planned URL, static files."""
+
+    page_urls: dict[str, str]      # content/pages/x.md -> /x/
+    site_urls: frozenset[str]
+    static_files: frozenset[str]   # site paths of files copied from static/
+
+
+class _Resolver(Treeprocessor):
+    def __init__(self, md, converter: "Prose"):
+        super().__init__(md)
+        self.converter = converter
+
+    def run(self, root):
+        converter = self.converter
+        previous_level = 1
+        for element in root.iter():
+            if element.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                level = int(element.tag[1])
+                text = "".join(element.itertext())
+                if level == 1:
+                    converter.problem(text, f"heading '{text}' is a page title (#)",
+                                      "the page title comes from the front matter; start headings at ##")
+                elif level > previous_level + 1:
+                    converter.problem(text, f"heading '{text}' skips from level {previous_level} to {level}",
+                                      f"use {'#' * (previous_level + 1)} for this heading", warning=True)
+                previous_level = level
+            elif element.tag == "a" and element.get("href") is not None:
+                element.set("href", converter.link(element.get("href"), image=False))
+            elif element.tag == "img":
+                element.set("src", converter.link(element.get("src", ""), image=True))
+                if not element.get("alt"):
+                    converter.problem(element.get("src", ""), "an image has no description (alt text)",
+                                      "write it between the brackets: ![what the image shows](...)")
+
+
+class Prose:
+    """Converts page bodies for one build."""
+
+    def __init__(self, targets: LinkTargets, report: Report):
+        self.targets, self.report = targets, report
+        self.page: Page | None = None
+        self.url = "/"
+        self.markdown = markdown.Markdown(
+            extensions=["extra", "sane_lists", "toc"],
+            extension_configs={"toc": {"permalink": False}},
+            output_format="html")
+        self.markdown.treeprocessors.register(_Resolver(self.markdown, self), "panduan-links", 1)
+
+    def problem(self, needle: str, message: str, hint: str = "", warning: bool = False) -> None:
+        page = self.page
+        offset = page.body.find(needle) if needle else -1
+        line = page.body_line + page.body[:offset].count("\n") if offset >= 0 else 0
+        (self.report.warn if warning else self.report.add)(page.path, line, 0, message, hint)
+
+    def link(self, target: str, image: bool) -> str:
+        if target.startswith(EXTERNAL_SCHEMES):
+            return target
+        if target.startswith("#") or not target:
+            return target
+        path, hash_, fragment = target.partition("#")
+        if image:
+            if path.startswith("/") and path in self.targets.static_files:
+                return urls.relative(self.url, path)
+            self.problem(target, f"image '{target}' does not exist",
+                         "put the image in static/ and write its path from there, e.g. /img/peta.png")
+            return ""
+        if path.endswith(".md"):
+            source = posixpath.normpath(posixpath.join(posixpath.dirname(self.page.path), path))
+            if source in self.targets.page_urls:
+                return urls.relative(self.url, self.targets.page_urls[source]) + hash_ + fragment
+            self.problem(target, f"link to '{target}', which does not exist",
+                         did_you_mean(path, [posixpath.basename(p) for p in self.targets.page_urls]))
+            return ""
+        if path.startswith("/"):
+            if path in self.targets.site_urls or path in self.targets.static_files:
+                return urls.relative(self.url, path) + hash_ + fragment
+            if path + "/" in self.targets.site_urls:
+                return urls.relative(self.url, path + "/") + hash_ + fragment
+            self.problem(target, f"link to '{target}', which does not exist",
+                         did_you_mean(path, self.targets.site_urls))
+            return ""
+        self.problem(target, f"link '{target}' cannot be followed",
+                     "link pages by file name (other-page.md), site pages by path (/jadwal/), "
+                     "and other sites by full address (https://...)")
+        return ""
+
+    def convert(self, page: Page, url: str) -> Markup:
+        self.page, self.url = page, url
+        self.markdown.reset()
+        html = self.markdown.convert(page.body)
+        clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                          url_schemes={"http", "https", "mailto", "tel"}, link_rel="noopener noreferrer")
+        return Markup(clean)

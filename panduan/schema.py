@@ -1,0 +1,375 @@
+"""Schema: every field an editor may write, declared once.
+
+Each content type is a `Schema`: a set of `Field`s with a kind (the type and
+its conversion), whether it is required, allowed values and a one-line
+description. `validate` checks one YAML mapping against a schema, converts
+values (e.g. quoted dates), reports every problem with its line and column,
+and returns the mapping with absent optional fields set to their default.
+Cross-references between files (a ticket naming a party) are checked in
+`model`, which knows the whole guide.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from .load import YamlList, YamlMap
+from .problems import Report, did_you_mean
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+class Invalid(Exception):
+    """A value does not fit its kind; the message completes 'key: ...'."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+def _describe(value) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"yes/no ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"'{value}'"
+
+
+class Kind:
+    """How a field's value is checked and converted."""
+
+    name = "value"
+
+    def convert(self, value):
+        return value
+
+
+class Text(Kind):
+    name = "text"
+
+    def convert(self, value):
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise Invalid(f"expected text, got {_describe(value)}")
+        if not isinstance(value, str):
+            raise Invalid(f"expected text, got {_describe(value)}",
+                          "put the value in quotes, e.g. \"07.00\"; YAML reads 13:00 as a number")
+        if not value.strip():
+            raise Invalid("must not be empty")
+        return value.strip()
+
+
+class Slug(Kind):
+    name = "slug"
+
+    def convert(self, value):
+        if not isinstance(value, str) or not SLUG.match(value):
+            raise Invalid(f"expected a slug, got {_describe(value)}",
+                          "use lowercase letters, digits and hyphens, e.g. masa-kampanye")
+        return value
+
+
+class Integer(Kind):
+    name = "whole number"
+
+    def __init__(self, minimum: int | None = None):
+        self.minimum = minimum
+
+    def convert(self, value):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise Invalid(f"expected a whole number, got {_describe(value)}")
+        if self.minimum is not None and value < self.minimum:
+            raise Invalid(f"must be at least {self.minimum}, got {value}")
+        return value
+
+
+class Number(Kind):
+    name = "number"
+
+    def convert(self, value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise Invalid(f"expected a number, got {_describe(value)}",
+                          "write decimals with a dot, e.g. 24.95")
+        return value
+
+
+class NumberOrText(Kind):
+    name = "number or text"
+
+    def convert(self, value):
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise Invalid(f"expected a number or text, got {_describe(value)}")
+        return value
+
+
+class Boolean(Kind):
+    name = "yes/no"
+
+    def convert(self, value):
+        if not isinstance(value, bool):
+            raise Invalid(f"expected true or false, got {_describe(value)}")
+        return value
+
+
+class Date(Kind):
+    name = "date"
+
+    def convert(self, value):
+        if isinstance(value, dt.datetime):
+            raise Invalid(f"expected a date without a time, got {value.isoformat()}")
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise Invalid(f"expected a date, got {_describe(value)}",
+                      "write dates as YYYY-MM-DD, e.g. 2024-02-14")
+
+
+class Url(Kind):
+    name = "web address"
+
+    def convert(self, value):
+        if not isinstance(value, str) or not re.match(r"^https?://[^\s/$.?#][^\s]*$", value.strip()):
+            raise Invalid(f"expected a full web address, got {_describe(value)}",
+                          "start it with https://")
+        return value.strip()
+
+
+class SitePath(Kind):
+    """A link inside the guide, as a site path such as /jadwal/."""
+
+    name = "site path"
+
+    def convert(self, value):
+        if not isinstance(value, str) or not value.startswith("/") or ".." in value or "//" in value:
+            raise Invalid(f"expected a site path such as /jadwal/, got {_describe(value)}")
+        return value
+
+
+class Colour(Kind):
+    name = "colour"
+
+    def convert(self, value):
+        if not isinstance(value, str) or not HEX_COLOUR.match(value):
+            raise Invalid(f"expected a colour such as \"#9e9e9e\", got {_describe(value)}",
+                          "write six hex digits after # and put the value in quotes")
+        return value.lower()
+
+
+class Choice(Kind):
+    def __init__(self, *choices: str):
+        self.choices = choices
+        self.name = " or ".join(choices)
+
+    def convert(self, value):
+        if value not in self.choices:
+            allowed = ", ".join(self.choices)
+            raise Invalid(f"must be one of {allowed}, got {_describe(value)}", did_you_mean(value, self.choices))
+        return value
+
+
+class ListOf(Kind):
+    def __init__(self, item: Kind, unique: bool = False):
+        self.item, self.unique = item, unique
+        self.name = f"list of {item.name}"
+
+
+class Record(Kind):
+    def __init__(self, schema: "Schema"):
+        self.schema = schema
+        self.name = schema.name
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: Kind
+    doc: str
+    required: bool = True
+    default: object = None
+
+
+@dataclass(frozen=True)
+class Schema:
+    name: str
+    fields: dict[str, Field] = field(default_factory=dict)
+
+
+def validate(value, schema: Schema, path: str, report: Report, where=(0, 0)) -> YamlMap | None:
+    """Check a mapping against `schema`; return it converted, or None if unusable."""
+    if not isinstance(value, YamlMap):
+        report.add(path, *where, f"expected {schema.name} (a set of 'key: value' lines), got {_describe(value)}")
+        return None
+    for key, line, column, first in value.repeated:
+        report.add(path, line, column, f"'{key}' is given twice (also line {first})", "keep only one")
+    for key in value:
+        if key not in schema.fields:
+            hint = did_you_mean(key, schema.fields) or "allowed: " + ", ".join(schema.fields)
+            report.add(path, *value.where(key), f"unknown key '{key}' in {schema.name}", hint)
+    for key, declared in schema.fields.items():
+        if key not in value or value[key] is None:
+            if declared.required:
+                report.add(path, *value.where(), f"{schema.name} is missing '{key}' ({declared.doc})")
+            value[key] = declared.default
+            continue
+        converted = _convert(value[key], declared.kind, key, path, report, value.value_where(key))
+        value[key] = converted
+    return value
+
+
+def _convert(raw, kind: Kind, key: str, path: str, report: Report, where):
+    if isinstance(kind, Record):
+        return validate(raw, kind.schema, path, report, where)
+    if isinstance(kind, ListOf):
+        if not isinstance(raw, YamlList):
+            report.add(path, *where, f"{key}: expected a list, got {_describe(raw)}",
+                       "write one '- item' per line, or [a, b] on one line")
+            return None
+        items = YamlList()
+        items.line, items.column = raw.line, raw.column
+        seen: dict = {}
+        for index, item in enumerate(raw):
+            converted = _convert(item, kind.item, key, path, report, raw.where(index))
+            if converted is None:
+                continue
+            if kind.unique:
+                if converted in seen:
+                    report.add(path, *raw.where(index),
+                               f"{key}: {converted} is listed twice (also line {seen[converted]})")
+                    continue
+                seen[converted] = raw.where(index)[0]
+            items.append(converted)
+            items.item_at.append(raw.where(index))
+        return items
+    try:
+        return kind.convert(raw)
+    except Invalid as problem:
+        report.add(path, *where, f"{key}: {problem.message}", problem.hint)
+        return None
+
+
+def read_list(source_data, key: str, schema: Schema, path: str, report: Report) -> list[YamlMap]:
+    """Validate a file whose only top-level key holds a list of records."""
+    if not isinstance(source_data, YamlMap):
+        report.add(path, 1, 1, f"expected '{key}:' followed by a list", f"start the file with '{key}:'")
+        return []
+    wrapper = Schema(f"{path}", {key: Field(ListOf(Record(schema)), f"the list of {schema.name}s")})
+    checked = validate(source_data, wrapper, path, report)
+    return [item for item in (checked or {}).get(key) or [] if item is not None]
+
+
+# --- The guide's content types ------------------------------------------------------------
+
+SOURCE = Schema("source", {
+    "id": Field(Slug(), "short name other files use to cite it, e.g. pkpu-3-2022"),
+    "title": Field(Text(), "what the document or article is"),
+    "publisher": Field(Text(), "who published it"),
+    "url": Field(Url(), "where the public can read it", required=False),
+    "date": Field(Date(), "when it was published", required=False),
+})
+
+BALLOT = Schema("ballot", {
+    "race": Field(Text(), "what the ballot elects"),
+    "colour_name": Field(Text(), "the colour's name, shown beside the swatch"),
+    "colour": Field(Colour(), "the swatch colour, e.g. \"#9e9e9e\""),
+})
+
+ELECTION = Schema("election", {
+    "name": Field(Text(), "the election's name"),
+    "voting_day": Field(Date(), "voting day"),
+    "voting_hours": Field(Text(), "polling-station opening hours, local time"),
+    "source": Field(Slug(), "source id for the voting day and hours"),
+    "ballots": Field(ListOf(Record(BALLOT)), "the ballots a voter receives"),
+    "ballots_source": Field(Slug(), "source id for the ballots"),
+})
+
+NAV_ITEM = Schema("navigation item", {
+    "title": Field(Text(), "the link text"),
+    "link": Field(SitePath(), "the page it opens, e.g. /jadwal/"),
+})
+
+REPORT_CHANNEL = Schema("report channel", {
+    "name": Field(Text(), "the channel's name"),
+    "url": Field(Url(), "its web address"),
+    "description": Field(Text(), "what to report there"),
+    "whatsapp": Field(Text(), "WhatsApp number", required=False),
+    "email": Field(Text(), "e-mail address", required=False),
+    "source": Field(Slug(), "source id", required=False),
+})
+
+GUIDE = Schema("guide settings", {
+    "title": Field(Text(), "the site's title"),
+    "description": Field(Text(), "one sentence describing the site"),
+    "base_url": Field(Url(), "the published address, ending in /"),
+    "language": Field(Choice("id", "en"), "the default language"),
+    "timezone": Field(Choice("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"), "the guide's time zone"),
+    "election": Field(Record(ELECTION), "the election"),
+    "nav": Field(ListOf(Record(NAV_ITEM)), "the main navigation"),
+    "report_channels": Field(ListOf(Record(REPORT_CHANNEL)), "where to report hoaxes"),
+})
+
+STAGE = Schema("stage", {
+    "id": Field(Slug(), "unique id, e.g. masa-kampanye"),
+    "title": Field(Text(), "the stage's name"),
+    "start": Field(Date(), "first day"),
+    "end": Field(Date(), "last day (inclusive)"),
+    "description": Field(Text(), "one or two sentences for the public"),
+    "source": Field(Slug(), "source id"),
+})
+
+PARTY = Schema("party", {
+    "number": Field(Integer(minimum=1), "ballot number (nomor urut)"),
+    "abbr": Field(Text(), "short name"),
+    "name": Field(Text(), "full name"),
+    "scope": Field(Choice("national", "aceh"), "national, or a local party in Aceh"),
+    "colour": Field(Colour(), "the party's colour", required=False),
+    "source": Field(Slug(), "source id"),
+})
+
+RESULT = Schema("result", {
+    "percent": Field(Number(), "share of valid votes, e.g. 24.95"),
+    "source": Field(Slug(), "source id"),
+})
+
+TICKET = Schema("ticket", {
+    "number": Field(Integer(minimum=1), "ballot number (nomor urut)"),
+    "president": Field(Text(), "presidential candidate"),
+    "vice_president": Field(Text(), "vice-presidential candidate"),
+    "parties": Field(ListOf(Integer(minimum=1), unique=True), "supporting parties, by ballot number"),
+    "source": Field(Slug(), "source id"),
+    "result": Field(Record(RESULT), "official result", required=False),
+})
+
+NUMBER = Schema("key number", {
+    "id": Field(Slug(), "unique id"),
+    "label": Field(Text(), "what is counted"),
+    "value": Field(NumberOrText(), "the figure"),
+    "unit": Field(Text(), "unit shown after the figure, e.g. %", required=False),
+    "approximate": Field(Boolean(), "shown as 'sekitar'", required=False, default=False),
+    "note": Field(Text(), "one sentence of context", required=False),
+    "featured": Field(Boolean(), "shown on the home page", required=False, default=False),
+    "source": Field(Slug(), "source id"),
+})
+
+BLOCKS = ("ballots", "report_channels", "key_numbers")
+
+PAGE = Schema("page front matter", {
+    "title": Field(Text(), "the page title"),
+    "summary": Field(Text(), "one sentence shown in lists and search results"),
+    "order": Field(Integer(), "position in page lists"),
+    "slug": Field(Slug(), "the page's address; defaults to the file name", required=False),
+    "sources": Field(ListOf(Slug(), unique=True), "source ids cited on the page", required=False, default=()),
+    "blocks": Field(ListOf(Choice(*BLOCKS), unique=True), "data sections shown after the text", required=False,
+                    default=()),
+})

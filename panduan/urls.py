@@ -1,0 +1,55 @@
+"""URLs: where each output lives and how pages link to each other.
+
+Pages live at pretty URLs (`/jadwal/` is written to `jadwal/index.html`) and
+link to each other with relative URLs, so the site works under any base path,
+from any static host, and when saved for offline reading.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from urllib.parse import urlsplit
+
+SAFE_URL = re.compile(r"^/(?:[a-z0-9][a-z0-9._-]*/?)*$")
+
+
+class UnsafeUrl(ValueError):
+    pass
+
+
+def page_url(slug: str) -> str:
+    return f"/{slug}/"
+
+
+def file_for(url: str) -> str:
+    """The output file of a site URL, relative to the output directory.
+
+    Refuses anything that could escape the output directory or is not a plain
+    lowercase path, so no content can make the build write elsewhere.
+    """
+    if not SAFE_URL.match(url) or any(part in (".", "..") for part in url.split("/")):
+        raise UnsafeUrl(f"'{url}' is not a safe site address")
+    path = url.lstrip("/")
+    return path + "index.html" if url.endswith("/") else path
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """A link from the page at `from_url` to `to_url` (both site paths)."""
+    target, hash_, fragment = to_url.partition("#")
+    base = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
+    link = posixpath.relpath(target, base)
+    if target.endswith("/") and link != ".":
+        link += "/"
+    elif link == ".":
+        link = "./"
+    return link + hash_ + fragment
+
+
+def absolute(base_url: str, url: str) -> str:
+    """A full address for feeds, sitemaps and canonical links."""
+    return base_url.rstrip("/") + url
+
+
+def rooted(base_url: str, url: str) -> str:
+    """A link that works from any address on the site, e.g. /pemilu/jadwal/."""
+    return urlsplit(base_url).path.rstrip("/") + url
