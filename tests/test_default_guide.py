@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOW, REPO, run_build, tree_bytes
+from sites import NOW, REPO, run_build, tree_bytes
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,33 @@
+"""Small guides in temp folders, built the way an editor builds them."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+NOW = "2024-01-10T10:00:00+07:00"
+
+
+def assemble(target: Path, content: Path | None = None) -> Path:
+    """A guide in `target`: the repository's templates and static files, and
+    the content of `content` (a folder with guide.yaml and content/), or of
+    the default guide when None."""
+    content = content or REPO
+    shutil.copytree(REPO / "templates", target / "templates")
+    shutil.copytree(REPO / "static", target / "static")
+    shutil.copy(content / "guide.yaml", target / "guide.yaml")
+    shutil.copytree(content / "content", target / "content")
+    return target
+
+
+def run_build(root: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run build.py as an editor would, in `root`."""
+    return subprocess.run([sys.executable, str(REPO / "build.py"), *args], cwd=root,
+                          capture_output=True, text=True, timeout=120)
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
