@@ -14,8 +14,10 @@ from pathlib import Path
 
 from . import urls
 from .linkcheck import check_links
+from .living import Living, check_message_links
 from .load import load_tree
 from .model import Guide, build_guide
+from .phases import Clock, clock, publish, resolve_phases
 from .plan import Plan, plan_site
 from .problems import Problem, Report
 from .prose import LinkTargets, Prose
@@ -31,39 +33,55 @@ class Built:
     timeline: Timeline
     files: dict[str, bytes]
     warnings: list[Problem]
+    clock: Clock
 
 
-def make_site(root: Path, now: dt.datetime, strict: bool = False) -> Built:
-    """Load, check, model, plan and render; raises ContentError on problems."""
+def make_site(root: Path, now: dt.datetime, strict: bool = False, drafts: bool = False) -> Built:
+    """Load, check, model, plan and render; raises ContentError on problems.
+    `drafts` builds pages and messages marked `draft: true` too (a preview)."""
     report = Report()
     tree = load_tree(root, report)
     guide = build_guide(tree, report)
     report.raise_if_failed(strict)   # nothing more can be checked without a sound model
+    spans = resolve_phases(guide, report)
+    report.raise_if_failed(strict)
+    moment_clock = clock(guide, spans, now)
+    all_pages = guide.pages
+    guide, hidden_paths = publish(guide, moment_clock, drafts)   # only what is shown at `now`
+    hidden = {**hidden_paths, **{urls.page_url(p.slug): hidden_paths[p.path]
+                                 for p in all_pages if p.path in hidden_paths}}
     plan = plan_site(guide, root / "static", report)
-    _check_nav(guide, plan, report)
+    _check_nav(guide, plan, report, hidden)
+    check_message_links(guide, plan, hidden, report)
     targets = LinkTargets(
         page_urls={page.path: urls.page_url(page.slug) for page in guide.pages},
-        site_urls=plan.urls(), static_files=plan.static_urls())
+        site_urls=plan.urls(), static_files=plan.static_urls(), hidden=hidden)
     prose = Prose(targets, report)
     bodies = {o.url: prose.convert(o.page, o.url) for o in plan.outputs if o.page is not None}
     report.raise_if_failed(strict)
     moment = timeline(guide, now)
-    files = Renderer(root / "templates", guide, moment, plan, bodies).render_all(report)
+    living = Living(root, guide, moment_clock, plan)
+    files = Renderer(root / "templates", guide, moment, plan, bodies, living.context()).render_all(report)
+    files.update(living.files())
     check_links(plan, files, guide.config.base_url, report)
     report.raise_if_failed(strict)
-    return Built(guide, plan, moment, files, report.warnings)
+    return Built(guide, plan, moment, files, report.warnings, moment_clock)
 
 
-def build(root: Path, out: Path, now: dt.datetime, strict: bool = False) -> Built:
+def build(root: Path, out: Path, now: dt.datetime, strict: bool = False, drafts: bool = False) -> Built:
     """Build the guide at `root` into `out`, replacing it only on success."""
-    built = make_site(root, now, strict)
+    built = make_site(root, now, strict, drafts)
     write_site(out, built.files, built.plan.static)
     return built
 
 
-def _check_nav(guide: Guide, plan: Plan, report: Report) -> None:
+def _check_nav(guide: Guide, plan: Plan, report: Report, hidden: dict[str, str]) -> None:
     known = plan.urls() | plan.static_urls()
     for item in guide.config.nav:
-        if item.link not in known:
+        if item.link in hidden:
+            report.add("guide.yaml", item.line, 0, f"navigation link '{item.title}' goes to {item.link}, "
+                       f"which is not built now: {hidden[item.link]}",
+                       "remove the link from the menu while the page is not published")
+        elif item.link not in known:
             report.add("guide.yaml", item.line, 0, f"navigation link '{item.title}' goes to {item.link}, which does not exist",
                        "use the address of a page, e.g. /jadwal/ or /cara-mencoblos/")

@@ -28,6 +28,7 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--now", default=None,
                      help="build as of this moment, e.g. 2024-02-14T08:00+07:00 (default: the clock)")
     top.add_argument("--strict", action="store_true", help="treat warnings as problems")
+    top.add_argument("--drafts", action="store_true", help="also build pages and messages marked draft: true")
     top.add_argument("--debug", action="store_true", help="show tracebacks")
     return top
 
@@ -58,9 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         if args.command == "check":
-            built = make_site(root, now, args.strict)
+            built = make_site(root, now, args.strict, args.drafts)
         else:
-            built = build(root, out, now, args.strict)
+            built = build(root, out, now, args.strict, args.drafts)
     except ContentError as error:
         print(format_problems(error.problems), file=sys.stderr)
         return EXIT_CONTENT
@@ -75,4 +76,5 @@ def main(argv: list[str] | None = None) -> int:
     took = time.perf_counter() - started
     what = "checked" if args.command == "check" else f"built into {out}"
     print(f"{len(built.files)} pages {what} as of {now.isoformat()} in {took:.2f}s")
+    print(f"phase: {built.clock.phase.id}; {built.clock.describe()}")
     return EXIT_OK

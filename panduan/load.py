@@ -136,7 +136,8 @@ class SourceTree:
 
 
 YAML_FILES = ("guide.yaml", "content/sources.yaml", "content/schedule.yaml",
-              "content/parties.yaml", "content/tickets.yaml", "content/numbers.yaml")
+              "content/parties.yaml", "content/tickets.yaml", "content/numbers.yaml",
+              "content/messages.yaml")
 MARKDOWN_DIRS = ("content/pages",)
 HELP_HINT = "check the indentation and that text containing ':' or '#' is in quotes"
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from zoneinfo import ZoneInfo
 
 from . import schema
 from .load import SourceTree, YamlMap
@@ -34,6 +35,13 @@ class Ballot:
 
 
 @dataclass(frozen=True)
+class PhaseStart:
+    phase: str              # one of schema.PHASES
+    stage_id: str           # resolved against the schedule by `phases`
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
 class Election:
     name: str
     voting_day: dt.date
@@ -41,6 +49,7 @@ class Election:
     source: Citation
     ballots: tuple[Ballot, ...]
     ballots_source: Citation
+    phase_starts: tuple[PhaseStart, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,6 +130,21 @@ class KeyNumber:
 
 
 @dataclass(frozen=True)
+class Window:
+    """When a page or message is shown (see `phases.hidden_because`)."""
+    phases: tuple[str, ...] = ()          # empty: every phase
+    publish_at: dt.datetime | None = None  # in the guide's time zone
+    expire_at: dt.datetime | None = None
+    draft: bool = False
+
+
+@dataclass(frozen=True)
+class Change:
+    date: dt.date
+    note: str
+
+
+@dataclass(frozen=True)
 class Page:
     path: str               # the Markdown source, e.g. content/pages/faq.md
     slug: str
@@ -131,6 +155,29 @@ class Page:
     blocks: tuple[str, ...]
     body: str               # Markdown, converted by `prose` once URLs are planned
     body_line: int
+    window: Window = Window()
+    updated: dt.date | None = None
+    changes: tuple[Change, ...] = ()      # newest first
+
+
+@dataclass(frozen=True)
+class Action:
+    title: str
+    link: str
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Message:
+    """A home-page message (and optional banner) for some phases, from content/messages.yaml."""
+    id: str
+    title: str
+    text: str
+    banner: str | None
+    actions: tuple[Action, ...]
+    blocks: tuple[str, ...]
+    sources: tuple[Citation, ...]
+    window: Window
 
 
 @dataclass(frozen=True)
@@ -144,6 +191,7 @@ class Guide:
     pages: tuple[Page, ...]
     # where each source id is cited: id -> sorted tuple of (path, line)
     citations: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+    messages: tuple[Message, ...] = ()
 
 
 class _Citer:
@@ -202,7 +250,9 @@ def build_guide(tree: SourceTree, report: Report) -> Guide | None:
     parties = _read_parties(tree, report, cite)
     tickets = _read_tickets(tree, report, cite, parties)
     numbers = _read_numbers(tree, report, cite)
-    pages = _read_pages(tree, report, cite)
+    zone = ZoneInfo(config.timezone if config is not None else "Asia/Jakarta")
+    pages = _read_pages(tree, report, cite, zone)
+    messages = _read_messages(tree, report, cite, zone)
     for source_id, where in source_lines.items():
         if source_id not in cite.cited:
             report.warn("content/sources.yaml", *where, f"source '{source_id}' is never cited",
@@ -210,7 +260,7 @@ def build_guide(tree: SourceTree, report: Report) -> Guide | None:
     if config is None:
         return None
     citations = {key: tuple(sorted(places)) for key, places in sorted(cite.cited.items())}
-    return Guide(config, tuple(sources.values()), stages, parties, tickets, numbers, pages, citations)
+    return Guide(config, tuple(sources.values()), stages, parties, tickets, numbers, pages, citations, messages)
 
 
 def _read_sources(tree: SourceTree, report: Report):
@@ -240,7 +290,9 @@ def _read_config(tree: SourceTree, report: Report, cite: _Citer) -> Config | Non
         election["name"], election["voting_day"], election["voting_hours"],
         cite(election["source"], path, election.value_where("source")),
         tuple(Ballot(b["race"], b["colour_name"], b["colour"]) for b in election["ballots"] if _complete(b, schema.BALLOT)),
-        cite(election["ballots_source"], path, election.value_where("ballots_source")))
+        cite(election["ballots_source"], path, election.value_where("ballots_source")),
+        tuple(PhaseStart(phase, stage_id, election["phases"].value_where(phase)[0])
+              for phase, stage_id in (election["phases"] or {}).items() if stage_id is not None))
     nav = tuple(NavItem(n["title"], n["link"], n.value_where("link")[0]) for n in item["nav"] if _complete(n, schema.NAV_ITEM))
     channels = tuple(
         ReportChannel(c["name"], c["url"], c["description"], c["whatsapp"], c["email"],
@@ -320,7 +372,38 @@ def _read_numbers(tree: SourceTree, report: Report, cite: _Citer) -> tuple[KeyNu
     return tuple(numbers)
 
 
-def _read_pages(tree: SourceTree, report: Report, cite: _Citer) -> tuple[Page, ...]:
+def _window(item: YamlMap, path: str, zone: ZoneInfo, report: Report) -> Window:
+    """The record's window, its times in the guide's zone; reports an end before the start."""
+    def local(key):
+        moment = item[key]
+        if moment is None:
+            return None
+        return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
+    publish_at, expire_at = local("publish_at"), local("expire_at")
+    if publish_at is not None and expire_at is not None and expire_at <= publish_at:
+        report.add(path, *item.value_where("expire_at"),
+                   f"expire_at ({expire_at.isoformat()}) is not after publish_at ({publish_at.isoformat()})",
+                   "a page is shown from publish_at until expire_at; check both")
+    return Window(tuple(item["phases"]), publish_at, expire_at, item["draft"])
+
+
+def _read_messages(tree: SourceTree, report: Report, cite: _Citer, zone: ZoneInfo) -> tuple[Message, ...]:
+    path = "content/messages.yaml"
+    messages = []
+    for item in _unique(schema.read_list(_data(tree, path), "messages", schema.MESSAGE, path, report),
+                        "id", path, report, "message id"):
+        if not _complete(item, schema.MESSAGE):
+            continue
+        actions = tuple(Action(a["title"], a["link"], a.value_where("link")[0])
+                        for a in item["actions"] if _complete(a, schema.MESSAGE_ACTION))
+        citations = tuple(c for index, source_id in enumerate(item["sources"])
+                          if (c := cite(source_id, path, item["sources"].where(index))) is not None)
+        messages.append(Message(item["id"], item["title"], item["text"], item["banner"], actions,
+                                tuple(item["blocks"]), citations, _window(item, path, zone, report)))
+    return tuple(messages)
+
+
+def _read_pages(tree: SourceTree, report: Report, cite: _Citer, zone: ZoneInfo) -> tuple[Page, ...]:
     pages = []
     for path, source in sorted(tree.files.items()):
         if not path.endswith(".md") or not source.ok:
@@ -335,6 +418,9 @@ def _read_pages(tree: SourceTree, report: Report, cite: _Citer) -> tuple[Page, .
             continue
         citations = tuple(c for index, source_id in enumerate(item["sources"])
                           if (c := cite(source_id, path, item["sources"].where(index))) is not None)
+        changes = tuple(sorted((Change(c["date"], c["note"]) for c in item["changes"] if _complete(c, schema.CHANGE)),
+                               key=lambda c: c.date, reverse=True))
         pages.append(Page(path, slug, item["title"], item["summary"], item["order"], citations,
-                          tuple(item["blocks"]), source.body, source.body_line))
+                          tuple(item["blocks"]), source.body, source.body_line,
+                          _window(item, path, zone, report), item["updated"], changes))
     return tuple(sorted(pages, key=lambda p: (p.order, p.slug)))

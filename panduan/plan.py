@@ -67,6 +67,15 @@ def plan_site(guide: Guide, static_dir: Path, report: Report) -> Plan:
                (TICKETS, PARTIES, SOURCES)),
         Output("/sumber/", "sources.html", "Sumber", ("*",)),
         Output("/404.html", "404.html", "Halaman tidak ditemukan", (), rooted_links=True),
+        # the living document (living.py): change notes, feeds, calendars, the next-change report;
+        # outputs with no template are made in code
+        Output("/pembaruan/", "updates.html", "Pembaruan", ("*",)),
+        Output("/pembaruan/atom.xml", "atom.xml", "Pembaruan", ("*",)),
+        Output("/sitemap.xml", "sitemap.xml", "Peta situs", ("*",)),
+        Output("/robots.txt", "robots.txt", "robots.txt", ()),
+        Output("/jadwal.ics", "", "Jadwal (iCalendar)", (SCHEDULE,)),
+        Output("/hari-pemungutan-suara.ics", "", "Hari pemungutan suara (iCalendar)", (SETTINGS,)),
+        Output("/next-change.json", "", "Perubahan berikutnya", ("*",), uses_now=True),
     ]
     claimed = {o.url: "the guide's built-in pages" for o in outputs}
     for page in guide.pages:

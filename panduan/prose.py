@@ -11,7 +11,7 @@ template syntax in it is shown as written.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import markdown
 import nh3
@@ -46,6 +46,7 @@ class LinkTargets:
     page_urls: dict[str, str]      # content/pages/x.md -> /x/
     site_urls: frozenset[str]
     static_files: frozenset[str]   # site paths of files copied from static/
+    hidden: dict[str, str] = field(default_factory=dict)   # page source or URL -> why it is not built now
 
 
 class _Resolver(Treeprocessor):
@@ -111,10 +112,15 @@ class Prose:
             source = posixpath.normpath(posixpath.join(posixpath.dirname(self.page.path), path))
             if source in self.targets.page_urls:
                 return urls.relative(self.url, self.targets.page_urls[source]) + hash_ + fragment
+            if source in self.targets.hidden:
+                return self.not_built(target, self.targets.hidden[source])
             self.problem(target, f"link to '{target}', which does not exist",
                          did_you_mean(path, [posixpath.basename(p) for p in self.targets.page_urls]))
             return ""
         if path.startswith("/"):
+            for candidate in (path, path + "/"):
+                if candidate in self.targets.hidden:
+                    return self.not_built(target, self.targets.hidden[candidate])
             if path in self.targets.site_urls or path in self.targets.static_files:
                 return urls.relative(self.url, path) + hash_ + fragment
             if path + "/" in self.targets.site_urls:
@@ -125,6 +131,11 @@ class Prose:
         self.problem(target, f"link '{target}' cannot be followed",
                      "link pages by file name (other-page.md), site pages by path (/jadwal/), "
                      "and other sites by full address (https://...)")
+        return ""
+
+    def not_built(self, target: str, why: str) -> str:
+        self.problem(target, f"link to '{target}', a page that is not built now: {why}",
+                     "remove the link, or give this page the same phases, publish_at and expire_at")
         return ""
 
     def convert(self, page: Page, url: str) -> Markup:

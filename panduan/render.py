@@ -49,8 +49,8 @@ def environment(templates: Path, locale: str) -> jinja2.Environment:
 
 class Renderer:
     def __init__(self, templates: Path, guide: Guide, timeline: Timeline, plan: Plan,
-                 bodies: dict[str, Markup]):
-        self.templates = templates
+                 bodies: dict[str, Markup], extras: dict | None = None):
+        self.templates, self.extras = templates, extras or {}
         self.env = environment(templates, guide.config.language)
         self.guide, self.timeline, self.plan, self.bodies = guide, timeline, plan, bodies
 
@@ -69,6 +69,7 @@ class Renderer:
             "body": self.bodies.get(output.url, Markup("")),
             "url": url,
             "canonical": urls.absolute(self.guide.config.base_url, output.url),
+            **self.extras,
         }
         html = self.env.get_template(output.template).render(context)
         return html.encode("utf-8")
@@ -77,6 +78,8 @@ class Renderer:
         """Render every output; template failures become problems."""
         rendered = {}
         for output in self.plan.outputs:
+            if not output.template:
+                continue        # made in code, not from a template
             try:
                 rendered[output.file] = self.render(output)
             except jinja2.TemplateError as error:

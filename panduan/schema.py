@@ -137,6 +137,25 @@ class Date(Kind):
                       "write dates as YYYY-MM-DD, e.g. 2024-02-14")
 
 
+class DateTime(Kind):
+    """A date (meaning its first minute) or a date and time; without an offset, in the guide's zone."""
+
+    name = "date and time"
+
+    def convert(self, value):
+        if isinstance(value, dt.datetime):
+            return value
+        if isinstance(value, dt.date):
+            return dt.datetime.combine(value, dt.time())
+        if isinstance(value, str):
+            try:
+                return dt.datetime.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise Invalid(f"expected a date and time, got {_describe(value)}",
+                      "write \"2024-02-14T07:00\" (the guide's time zone) or \"2024-02-14T07:00+07:00\", in quotes")
+
+
 class Url(Kind):
     name = "web address"
 
@@ -285,6 +304,16 @@ BALLOT = Schema("ballot", {
     "colour": Field(Colour(), "the swatch colour, e.g. \"#9e9e9e\""),
 })
 
+# The periods of the election, in order; each after the first starts on the first day of
+# the schedule stage that guide.yaml names for it (`election: phases:`).
+PHASES = ("pra-kampanye", "kampanye", "masa-tenang", "pemungutan-suara", "rekapitulasi", "hasil")
+
+PHASE_STARTS = Schema("phase starts", {
+    phase: Field(Slug(), f"id of the stage in content/schedule.yaml whose first day starts '{phase}'",
+                 required=False)
+    for phase in PHASES[1:]
+})
+
 ELECTION = Schema("election", {
     "name": Field(Text(), "the election's name"),
     "voting_day": Field(Date(), "voting day"),
@@ -292,6 +321,7 @@ ELECTION = Schema("election", {
     "source": Field(Slug(), "source id for the voting day and hours"),
     "ballots": Field(ListOf(Record(BALLOT)), "the ballots a voter receives"),
     "ballots_source": Field(Slug(), "source id for the ballots"),
+    "phases": Field(Record(PHASE_STARTS), "the stage that starts each phase of the election", required=False),
 })
 
 NAV_ITEM = Schema("navigation item", {
@@ -364,6 +394,38 @@ NUMBER = Schema("key number", {
 
 BLOCKS = ("ballots", "report_channels", "key_numbers")
 
+CHANGE = Schema("change note", {
+    "date": Field(Date(), "when the change was made"),
+    "note": Field(Text(), "what changed, for readers; published on the updates page and feed"),
+})
+
+# When a page or message is shown: only in these phases, and between publish_at and expire_at.
+WINDOW = {
+    "phases": Field(ListOf(Choice(*PHASES), unique=True), "shown only in these phases", required=False,
+                    default=()),
+    "publish_at": Field(DateTime(), "shown from this moment on", required=False),
+    "expire_at": Field(DateTime(), "no longer shown from this moment on", required=False),
+    "draft": Field(Boolean(), "not published (shown by --drafts)", required=False, default=False),
+}
+
+MESSAGE_ACTION = Schema("call to action", {
+    "title": Field(Text(), "the button text"),
+    "link": Field(Text(), "a site path such as /jadwal/ or a full https:// address"),
+})
+
+MESSAGE = Schema("message", {
+    "id": Field(Slug(), "unique id, e.g. masa-tenang"),
+    "title": Field(Text(), "the headline on the home page"),
+    "text": Field(Text(), "one or two sentences under the headline"),
+    "banner": Field(Text(), "a short line shown at the top of every page", required=False),
+    "actions": Field(ListOf(Record(MESSAGE_ACTION)), "buttons on the home page", required=False, default=()),
+    "blocks": Field(ListOf(Choice("results"), unique=True), "data shown with the message", required=False,
+                    default=()),
+    "sources": Field(ListOf(Slug(), unique=True), "source ids for the message's facts", required=False,
+                     default=()),
+    **WINDOW,
+})
+
 PAGE = Schema("page front matter", {
     "title": Field(Text(), "the page title"),
     "summary": Field(Text(), "one sentence shown in lists and search results"),
@@ -372,4 +434,7 @@ PAGE = Schema("page front matter", {
     "sources": Field(ListOf(Slug(), unique=True), "source ids cited on the page", required=False, default=()),
     "blocks": Field(ListOf(Choice(*BLOCKS), unique=True), "data sections shown after the text", required=False,
                     default=()),
+    **WINDOW,
+    "updated": Field(Date(), "last updated (default: the last git commit of the file)", required=False),
+    "changes": Field(ListOf(Record(CHANGE)), "change notes for readers, any order", required=False, default=()),
 })

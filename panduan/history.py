@@ -1,0 +1,97 @@
+"""History: when each page was last updated, and the change notes readers see.
+
+"Terakhir diperbarui" comes from a page's front-matter `updated`, or else the
+date of the last git commit that touched its source files. Where that date
+could be wrong it is left out rather than guessed: outside a git repository,
+in a shallow clone (its oldest commit seems to add every file), and for files
+that are untracked or have uncommitted changes. Git is part of the source
+tree, so reading it keeps the build a function of (source tree, now).
+
+Change notes (`changes:` in a page's front matter) make the updates page and
+the Atom feed; an edit without a note publishes nothing, as on GOV.UK.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .model import Change, Guide, Page
+
+
+def git_dates(root: Path, zone: str) -> dict[str, dt.date]:
+    """Path (relative to root) -> date of the last commit touching it, for clean tracked files."""
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+                                  encoding="utf-8", timeout=60, env={"PATH": "/usr/bin:/bin:/usr/local/bin",
+                                                                     "LC_ALL": "C", "GIT_CONFIG_NOSYSTEM": "1"})
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout if done.returncode == 0 else None
+
+    if git("rev-parse", "--is-shallow-repository") != "false\n":
+        return {}
+    log = git("log", "--format=@%cI", "--name-only", "--no-renames", "--relative", "-z", "--", ".")
+    if log is None:
+        return {}
+    dirty = set()
+    status = git("status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", ".")
+    if status is None:
+        return {}
+    prefix = (git("rev-parse", "--show-prefix") or "").strip()
+    for entry in status.split("\0"):
+        if len(entry) > 3:
+            path = entry[3:]
+            dirty.add(path[len(prefix):] if path.startswith(prefix) else path)
+    dates: dict[str, dt.date] = {}
+    when = None
+    for token in log.split("\0"):
+        for part in token.split("\n"):
+            part = part.strip()
+            if part.startswith("@"):
+                when = dt.datetime.fromisoformat(part[1:]).astimezone(ZoneInfo(zone)).date()
+            elif part and when is not None and part not in dates:
+                dates[part] = when
+    return {path: day for path, day in dates.items() if path not in dirty}
+
+
+@dataclass(frozen=True)
+class Update:
+    """One change note, as listed on the updates page and in the feed."""
+    date: dt.date
+    note: str
+    page: Page
+    number: int        # position among the page's notes of that date, for a stable id
+
+
+@dataclass(frozen=True)
+class History:
+    last_commit: dict[str, dt.date]
+
+    def updated(self, inputs: tuple[str, ...], page: Page | None, since: dt.date | None) -> dt.date | None:
+        """When an output last changed: `updated:`, else its sources' last commit (all must be
+        known); for outputs that follow the clock, no earlier than the last change of time."""
+        if page is not None and page.updated is not None:
+            return page.updated
+        if not inputs or any(path not in self.last_commit for path in inputs):
+            return None
+        day = max(self.last_commit[path] for path in inputs)
+        return max(day, since) if since is not None else day
+
+
+def updates(guide: Guide) -> tuple[Update, ...]:
+    """Every published change note, newest first (then by page address)."""
+    found = []
+    for page in guide.pages:
+        counted: dict[dt.date, int] = {}
+        for change in sorted(page.changes, key=lambda c: c.date):
+            counted[change.date] = counted.get(change.date, 0) + 1
+            found.append(Update(change.date, change.note, page, counted[change.date]))
+    return tuple(sorted(found, key=lambda u: (-u.date.toordinal(), u.page.slug, u.number)))
+
+
+def latest(changes: tuple[Change, ...]) -> dt.date | None:
+    return max((c.date for c in changes), default=None)
