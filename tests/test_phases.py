@@ -1,0 +1,115 @@
+"""The real guide at a moment inside each phase: what the home page says, and
+when the output next changes because of time."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+
+from panduan.builder import make_site
+from panduan.timeline import parse_now
+from sites import REPO, run_build
+
+
+def home_text(files: dict[str, bytes], page: str = "index.html") -> str:
+    html = files[page].decode("utf-8")
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def built_at(moment: str) -> dict[str, bytes]:
+    return make_site(REPO, parse_now(moment, "Asia/Jakarta"), strict=True).files
+
+
+PHASES = [
+    # moment, phase label, what the home page says, what it must not say
+    ("2023-06-01T10:00+07:00", "Sebelum masa kampanye",
+     ["Pastikan Anda terdaftar sebagai pemilih", "Cek DPT online", "258 hari lagi"],
+     ["Masa kampanye sedang berlangsung"]),
+    ("2024-01-10T10:00+07:00", "Masa kampanye",
+     ["Masa kampanye sedang berlangsung", "boleh berkampanye sampai 10 Februari 2024", "35 hari lagi",
+      "Kenali hoaks politik"],
+     ["Pastikan Anda terdaftar sebagai pemilih", "tidak ada lagi kampanye"]),
+    ("2024-02-12T09:00+07:00", "Masa tenang",
+     ["Masa tenang: tidak ada lagi kampanye", "formulir C pemberitahuan", "2 hari lagi"],
+     ["Masa kampanye sedang berlangsung"]),
+    ("2024-02-14T08:00+07:00", "Hari pemungutan suara",
+     ["Hari ini hari pemungutan suara", "07.00 sampai 13.00 waktu setempat (WIB, WITA, atau WIT)", "e-KTP",
+      "Surat suara presiden harus sudah ditandatangani Ketua KPPS"],
+     ["hari lagi", "Suara sedang dihitung"]),
+    ("2024-03-01T12:00+07:00", "Penghitungan dan rekapitulasi suara",
+     ["Suara sedang dihitung dan direkapitulasi", "KPU menetapkan hasil resmi pada 20 Maret 2024"],
+     ["hari lagi", "Hari ini hari pemungutan suara", "58,59%"]),
+    ("2024-03-25T12:00+07:00", "Setelah penetapan hasil",
+     ["Hasil Pemilu 2024 sudah ditetapkan", "Prabowo Subianto dan Gibran Rakabuming Raka: 58,59% suara sah",
+      "24,95%", "16,47%", "Sumber hasil resmi"],
+     ["hari lagi", "Putusan Mahkamah Konstitusi"]),
+]
+
+
+@pytest.mark.parametrize("moment,label,says,never", PHASES, ids=[p[1] for p in PHASES])
+def test_home_page_follows_the_phase(moment, label, says, never):
+    files = built_at(moment)
+    home = home_text(files)
+    assert f"Tahap sekarang: {label}" in home
+    for words in says:
+        assert words in home, words
+    for words in never:
+        assert words not in home, words
+
+
+def test_banner_shows_on_every_page_during_the_quiet_period_only():
+    banner = "Masa tenang, 11–13 Februari 2024: tidak ada kampanye."
+    quiet = built_at("2024-02-11T00:00+07:00")
+    for name in ("index.html", "jadwal/index.html", "cara-mencoblos/index.html"):
+        assert banner in home_text(quiet, name), name
+    assert banner not in home_text(built_at("2024-02-10T23:59+07:00"), "jadwal/index.html")
+
+
+def test_message_with_publish_at_appears_from_its_moment():
+    assert "Putusan Mahkamah Konstitusi" not in home_text(built_at("2024-04-21T23:59+07:00"))
+    assert "menolak permohonan perselisihan hasil" in home_text(built_at("2024-04-22T00:00+07:00"))
+
+
+def test_days_change_at_midnight_in_the_guides_time_zone():
+    # 00:30 WITA on 15 February is still 14 February, 23:30, in WIB (the guide's zone)
+    assert "Hari ini hari pemungutan suara" in home_text(built_at("2024-02-15T00:30+08:00"))
+    assert "Suara sedang dihitung" in home_text(built_at("2024-02-15T01:00+08:00"))
+
+
+def test_countdown_is_gone_after_voting_day():
+    files = built_at("2024-02-16T10:00+07:00")
+    assert "hari lagi" not in home_text(files) and b"<script" not in files["index.html"]
+
+
+@pytest.mark.parametrize("moment", ["2023-06-01T10:00+07:00", "2024-01-10T10:00+07:00", "2024-02-14T08:00+07:00",
+                                    "2024-03-01T12:00+07:00", "2024-04-23T12:00+07:00", "2025-01-01T00:00+07:00"])
+def test_the_site_is_the_same_until_the_reported_next_change(moment):
+    now = parse_now(moment, "Asia/Jakarta")
+    built = make_site(REPO, now)
+    report = json.loads(built.files["next-change.json"])
+    since = dt.datetime.fromisoformat(report["since"])
+    assert since <= now
+    assert make_site(REPO, since).files == built.files
+    if report["next_change"] is None:
+        assert make_site(REPO, now + dt.timedelta(days=3000)).files == built.files
+        return
+    following = dt.datetime.fromisoformat(report["next_change"])
+    assert following > now and report["reasons"]
+    assert make_site(REPO, following - dt.timedelta(seconds=1)).files == built.files
+    assert make_site(REPO, following).files != built.files
+
+
+def test_next_change_names_the_phase_boundary():
+    report = json.loads(built_at("2024-03-01T12:00+07:00")["next-change.json"])
+    assert report == {"phase": "rekapitulasi", "since": "2024-02-16T00:00:00+07:00",
+                      "next_change": "2024-03-20T00:00:00+07:00",
+                      "reasons": ["phase 'hasil' begins", "stage 'penetapan-hasil' starts"]}
+
+
+def test_console_reports_the_phase_and_next_change(tmp_path):
+    result = run_build(REPO, "--out", str(tmp_path / "site"), "--now", "2024-02-12T09:00+07:00")
+    assert result.returncode == 0, result.stderr
+    assert "phase: masa-tenang; next change: 2024-02-13T00:00:00+07:00 (the countdown to voting day)" \
+        in result.stdout
