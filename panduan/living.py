@@ -49,7 +49,6 @@ class Living:
         self.guide, self.clock, self.plan = guide, clock, plan
         self.zone = ZoneInfo(guide.config.timezone)
         self.history = History(git_dates(root, guide.config.timezone))
-        self.since = clock.since.astimezone(self.zone).date() if clock.since else None
         self.updates = updates(guide)
 
     def last_updated(self, output: Output) -> dt.date | None:
@@ -60,7 +59,9 @@ class Living:
             return self.updates[0].date if self.updates else None
         inputs = {"/": (SCHEDULE, NUMBERS, MESSAGES), "/sumber/": (SOURCES,)}.get(output.url) or tuple(
             i for i in output.inputs if i not in ("*", SOURCES))
-        return self.history.updated(inputs, None, self.since if output.uses_now else None)
+        since = self.clock.schedule_since if output.url == "/jadwal/" else self.clock.since
+        since = since.astimezone(self.zone).date() if since and output.uses_now else None
+        return self.history.updated(inputs, None, since)
 
     def day_start(self, day: dt.date) -> str:
         return dt.datetime.combine(day, dt.time(), tzinfo=self.zone).isoformat()

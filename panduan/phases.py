@@ -55,6 +55,7 @@ class Clock:
     since: dt.datetime | None            # last change at or before now (None: nothing before)
     next_change: dt.datetime | None      # None: nothing will change with time
     reasons: tuple[str, ...]             # what changes at next_change
+    schedule_since: dt.datetime | None   # when the stages' statuses last changed
 
     def report(self) -> bytes:
         """The small JSON file CI reads; deterministic for any now in [since, next_change)."""
@@ -154,10 +155,12 @@ def changes_over_time(guide: Guide, spans: tuple[PhaseSpan, ...], now: dt.dateti
 def clock(guide: Guide, spans: tuple[PhaseSpan, ...], now: dt.datetime) -> Clock:
     moments = changes_over_time(guide, spans, now)
     before = [moment for moment, _ in moments if moment <= now]
+    schedule = [moment for moment, why in moments if moment <= now and why.startswith("stage ")]
     after = sorted(moment for moment, _ in moments if moment > now)
     next_change = after[0] if after else None
     reasons = tuple(sorted({why for moment, why in moments if moment == next_change}))
-    return Clock(now, phase_at(spans, now), max(before) if before else None, next_change, reasons)
+    return Clock(now, phase_at(spans, now), max(before) if before else None, next_change, reasons,
+                 max(schedule) if schedule else None)
 
 
 def publish(guide: Guide, clock_: Clock, drafts: bool) -> tuple[Guide, dict[str, str]]:

@@ -113,3 +113,9 @@ def test_console_reports_the_phase_and_next_change(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "phase: masa-tenang; next change: 2024-02-13T00:00:00+07:00 (the countdown to voting day)" \
         in result.stdout
+
+
+def test_schedule_says_since_when_its_statuses_hold():
+    page = home_text(built_at("2024-01-10T10:00+07:00"), "jadwal/index.html")
+    assert "Status ini berlaku sejak 8 Januari 2024." in page     # the day after the 7 January debate
+    assert "Tambahkan semua tahapan ke kalender Anda" in page

@@ -1,0 +1,197 @@
+"""Last-updated dates from git, change notes, the updates page, the Atom feed,
+the sitemap, robots.txt and the calendar files, read back by independent parsers."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import feedparser
+import pytest
+import vobject
+
+from sites import NOW, REPO, run_build, tree_bytes
+
+UPDATED = re.compile(r'<p class="updated">Terakhir diperbarui: <time datetime="([0-9-]+)">([^<]+)</time></p>')
+
+
+def git(root: Path, *args: str, when: str = "2024-01-05T10:00:00+07:00") -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.org",
+           "GIT_COMMITTER_NAME": "Editor", "GIT_COMMITTER_EMAIL": "editor@example.org",
+           "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
+
+
+def updated(out: Path, page: str) -> tuple[str, str] | None:
+    found = UPDATED.findall((out / page).read_text(encoding="utf-8"))
+    return found[0] if found else None
+
+
+def build(root: Path, now: str = NOW) -> Path:
+    result = run_build(root, "--now", now, "--strict")
+    assert result.returncode == 0, result.stderr
+    return root / "_site"
+
+
+def test_no_git_no_date(mini):
+    out = build(mini)
+    assert updated(out, "cara-mencoblos/index.html") is None
+    assert updated(out, "jadwal/index.html") is None
+
+
+def test_last_updated_from_git_front_matter_or_nothing(mini):
+    (mini / ".gitignore").write_text("_site/\n")
+    git(mini, "init", "-q")
+    git(mini, "add", "-A")
+    git(mini, "commit", "-q", "-m", "first")
+    lapor = mini / "content/pages/lapor.md"
+    lapor.write_text(lapor.read_text(encoding="utf-8") + "\nSatu kalimat lagi.\n", encoding="utf-8")
+    git(mini, "commit", "-q", "-am", "second", when="2024-01-08T23:30:00+07:00")
+    out = build(mini)
+    assert updated(out, "cara-mencoblos/index.html") == ("2024-01-05", "5 Januari 2024")
+    assert updated(out, "lapor/index.html") == ("2024-01-08", "8 Januari 2024")
+    assert updated(out, "partai/index.html") == ("2024-01-05", "5 Januari 2024")
+    # the schedule page follows the clock, but its statuses last changed before the commit (28 November)
+    assert updated(out, "jadwal/index.html") == ("2024-01-05", "5 Januari 2024")
+    assert "Status ini berlaku sejak 28 November 2023." in (out / "jadwal/index.html").read_text(encoding="utf-8")
+
+    # an uncommitted edit has no true date yet: nothing is shown rather than a wrong one
+    lapor.write_text(lapor.read_text(encoding="utf-8") + "\nBelum disimpan.\n", encoding="utf-8")
+    out = build(mini)
+    assert updated(out, "lapor/index.html") is None
+    assert updated(out, "cara-mencoblos/index.html") == ("2024-01-05", "5 Januari 2024")
+
+    # front matter wins
+    text = (mini / "content/pages/cara-mencoblos.md").read_text(encoding="utf-8")
+    (mini / "content/pages/cara-mencoblos.md").write_text(text.replace("order: 1\n", "order: 1\nupdated: 2024-01-09\n"),
+                                                          encoding="utf-8")
+    assert updated(build(mini), "cara-mencoblos/index.html") == ("2024-01-09", "9 Januari 2024")
+
+
+def test_shallow_clone_shows_no_dates(mini, tmp_path):
+    (mini / ".gitignore").write_text("_site/\n")
+    git(mini, "init", "-q")
+    git(mini, "add", "-A")
+    git(mini, "commit", "-q", "-m", "first")
+    git(mini, "commit", "-q", "--allow-empty", "-m", "second", when="2024-01-09T10:00:00+07:00")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{mini}", str(clone)], check=True,
+                   capture_output=True)
+    assert updated(build(clone), "cara-mencoblos/index.html") is None
+
+
+NOTES = """changes:
+  - {date: 2024-01-03, note: Menambahkan daftar yang perlu dibawa ke TPS.}
+  - {date: 2024-01-07, note: "Memperbaiki jam buka TPS: 07.00–13.00 waktu setempat."}
+  - {date: 2024-02-01, note: Catatan yang belum terbit.}
+"""
+
+
+def add_notes(mini: Path) -> None:
+    page = mini / "content/pages/cara-mencoblos.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("order: 1\n", "order: 1\n" + NOTES), encoding="utf-8")
+
+
+def test_change_notes_make_history_updates_page_and_feed(mini):
+    add_notes(mini)
+    out = build(mini)
+    page = (out / "cara-mencoblos/index.html").read_text(encoding="utf-8")
+    history = page[page.index('<h2 id="riwayat">'):]
+    assert history.index("7 Januari 2024") < history.index("3 Januari 2024")
+    assert "Catatan yang belum terbit" not in page            # dated after now
+    updates = re.sub(r"<[^>]+>", "", (out / "pembaruan/index.html").read_text(encoding="utf-8"))
+    assert ("7 Januari 2024 · Cara Mencoblos: Memperbaiki jam buka TPS: 07.00–13.00 waktu setempat.\n"
+            "3 Januari 2024 · Cara Mencoblos: Menambahkan daftar yang perlu dibawa ke TPS.") in updates
+
+    feed = feedparser.parse((out / "pembaruan/atom.xml").read_bytes())
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert feed.feed.title == "Pembaruan Panduan Mini"
+    assert feed.feed.updated == "2024-01-07T00:00:00+07:00"
+    assert [e.title for e in feed.entries] == [
+        "Cara Mencoblos: Memperbaiki jam buka TPS: 07.00–13.00 waktu setempat.",
+        "Cara Mencoblos: Menambahkan daftar yang perlu dibawa ke TPS."]
+    assert [e.link for e in feed.entries] == ["https://mini.example/cara-mencoblos/"] * 2
+    assert len({e.id for e in feed.entries}) == 2
+    assert '<link rel="alternate" type="application/atom+xml"' in page
+
+    # the note dated 1 February is published on that day, and the build said so
+    result = run_build(mini, "--now", "2024-01-31T12:00+07:00")
+    assert "a change note of content/pages/cara-mencoblos.md is published" in result.stdout
+    later = feedparser.parse((build(mini, "2024-02-01T00:00+07:00") / "pembaruan/atom.xml").read_bytes())
+    assert later.entries[0].title == "Cara Mencoblos: Catatan yang belum terbit."
+
+
+def test_an_edit_without_a_note_publishes_nothing(mini):
+    add_notes(mini)
+    before = tree_bytes(build(mini))
+    page = mini / "content/pages/lapor.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nPerbaikan kecil.\n", encoding="utf-8")
+    after = tree_bytes(build(mini))
+    assert after["pembaruan/atom.xml"] == before["pembaruan/atom.xml"]
+    assert after["pembaruan/index.html"] == before["pembaruan/index.html"]
+    assert after["lapor/index.html"] != before["lapor/index.html"]
+
+
+def test_empty_feed_is_still_valid(mini):
+    feed = feedparser.parse((build(mini) / "pembaruan/atom.xml").read_bytes())
+    assert feed.bozo == 0 and feed.entries == []
+
+
+@pytest.fixture(scope="module")
+def default_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("living") / "site"
+    result = run_build(REPO, "--out", str(out), "--now", NOW, "--strict")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_sitemap_and_robots(default_site):
+    tree = ET.parse(default_site / "sitemap.xml")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    assert tree.getroot().tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
+    locs = [u.findtext("s:loc", namespaces=ns) for u in tree.getroot().findall("s:url", ns)]
+    built = sorted("https://panduan-pemilu.example/" + p.relative_to(default_site).as_posix()[:-len("index.html")]
+                   for p in default_site.rglob("index.html"))
+    assert sorted(locs) == built
+    for url in tree.getroot().findall("s:url", ns):
+        lastmod = url.findtext("s:lastmod", namespaces=ns)
+        assert lastmod is None or dt.date.fromisoformat(lastmod)
+        assert set(child.tag.split("}")[1] for child in url) <= {"loc", "lastmod"}
+    robots = (default_site / "robots.txt").read_text(encoding="utf-8")
+    assert "Sitemap: https://panduan-pemilu.example/sitemap.xml" in robots.splitlines()
+    home = (default_site / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="canonical" href="https://panduan-pemilu.example/">' in home
+
+
+def test_calendar_has_every_stage_as_all_day_events(default_site):
+    text = (default_site / "jadwal.ics").read_bytes().decode("utf-8")
+    calendar = vobject.readOne(text)
+    events = {event.uid.value: event for event in calendar.vevent_list}
+    assert len(events) == len(calendar.vevent_list) == 21
+    vote = events["pemungutan-suara@panduan-pemilu.example"]
+    assert vote.dtstart.value == dt.date(2024, 2, 14) and vote.dtend.value == dt.date(2024, 2, 15)
+    campaign = events["masa-kampanye@panduan-pemilu.example"]
+    assert (campaign.summary.value, campaign.dtstart.value, campaign.dtend.value) == \
+        ("Masa kampanye", dt.date(2023, 11, 28), dt.date(2024, 2, 11))    # DTEND: the day after the last
+    for event in events.values():
+        assert isinstance(event.dtstamp.value, dt.datetime) and event.dtstamp.value.utcoffset() == dt.timedelta(0)
+        assert type(event.dtstart.value) is dt.date and event.dtend.value > event.dtstart.value
+    assert "\r\n" in text and all(len(line.encode("utf-8")) <= 75 for line in text.split("\r\n"))
+
+    one = vobject.readOne((default_site / "hari-pemungutan-suara.ics").read_text(encoding="utf-8"))
+    (event,) = one.vevent_list
+    assert event.dtstart.value == dt.date(2024, 2, 14)
+    assert "07.00–13.00 waktu setempat (WIB, WITA, atau WIT)" in event.description.value
+    assert 'href="hari-pemungutan-suara.ics"' in (default_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="../jadwal.ics"' in (default_site / "jadwal/index.html").read_text(encoding="utf-8")
+
+
+def test_calendar_is_the_same_whatever_the_moment(default_site, tmp_path):
+    out = tmp_path / "later"
+    assert run_build(REPO, "--out", str(out), "--now", "2024-06-01T00:00+07:00").returncode == 0
+    for name in ("jadwal.ics", "hari-pemungutan-suara.ics", "robots.txt"):
+        assert (out / name).read_bytes() == (default_site / name).read_bytes(), name
