@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .model import Change, Guide, Page
+from .model import Guide, Page
 
 
 def git_dates(root: Path, zone: str) -> dict[str, dt.date]:
@@ -91,7 +91,3 @@ def updates(guide: Guide) -> tuple[Update, ...]:
             counted[change.date] = counted.get(change.date, 0) + 1
             found.append(Update(change.date, change.note, page, counted[change.date]))
     return tuple(sorted(found, key=lambda u: (-u.date.toordinal(), u.page.slug, u.number)))
-
-
-def latest(changes: tuple[Change, ...]) -> dt.date | None:
-    return max((c.date for c in changes), default=None)
