@@ -13,6 +13,7 @@ the Atom feed; an edit without a note publishes nothing, as on GOV.UK.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,11 +24,14 @@ from .model import Guide, Page
 
 def git_dates(root: Path, zone: str) -> dict[str, dt.date]:
     """Path (relative to root) -> date of the last commit touching it, for clean tracked files."""
+    # the guide's own repository, whatever repository a calling hook or tool points git at
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE")} | {"LC_ALL": "C"}
+
     def git(*args: str) -> str | None:
         try:
             done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                                  encoding="utf-8", timeout=60, env={"PATH": "/usr/bin:/bin:/usr/local/bin",
-                                                                     "LC_ALL": "C", "GIT_CONFIG_NOSYSTEM": "1"})
+                                  encoding="utf-8", timeout=60, env=environment)
         except (OSError, subprocess.SubprocessError):
             return None
         return done.stdout if done.returncode == 0 else None

@@ -74,7 +74,7 @@ def plan_site(guide: Guide, static_dir: Path, report: Report) -> Plan:
         Output("/sitemap.xml", "sitemap.xml", "Peta situs", ("*",)),
         Output("/robots.txt", "robots.txt", "robots.txt", ()),
         Output("/jadwal.ics", "", "Jadwal (iCalendar)", (SCHEDULE,)),
-        Output("/hari-pemungutan-suara.ics", "", "Hari pemungutan suara (iCalendar)", (SETTINGS,)),
+        Output("/hari-pemungutan-suara.ics", "", "Hari pemungutan suara (iCalendar)", (SETTINGS, SCHEDULE)),
         Output("/next-change.json", "", "Perubahan berikutnya", ("*",), uses_now=True),
     ]
     claimed = {o.url: "the guide's built-in pages" for o in outputs}
