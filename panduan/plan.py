@@ -77,7 +77,7 @@ def plan_site(guide: Guide, static_dir: Path, report: Report) -> Plan:
         Output("/hari-pemungutan-suara.ics", "", "Hari pemungutan suara (iCalendar)", (SETTINGS, SCHEDULE)),
         Output("/next-change.json", "", "Perubahan berikutnya", ("*",), uses_now=True),
     ]
-    claimed = {o.url: "the guide's built-in pages" for o in outputs}
+    claimed = {o.url: f"the built-in page '{o.title}'" for o in outputs}
     for page in guide.pages:
         url = urls.page_url(page.slug)
         if url in claimed:
