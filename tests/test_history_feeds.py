@@ -47,12 +47,12 @@ def test_last_updated_from_git_front_matter_or_nothing(mini):
     git(mini, "init", "-q")
     git(mini, "add", "-A")
     git(mini, "commit", "-q", "-m", "first")
-    lapor = mini / "content/pages/lapor.md"
+    lapor = mini / "content/pages/lapor-hoaks.md"
     lapor.write_text(lapor.read_text(encoding="utf-8") + "\nSatu kalimat lagi.\n", encoding="utf-8")
     git(mini, "commit", "-q", "-am", "second", when="2024-01-08T23:30:00+07:00")
     out = build(mini)
     assert updated(out, "cara-mencoblos/index.html") == ("2024-01-05", "5 Januari 2024")
-    assert updated(out, "lapor/index.html") == ("2024-01-08", "8 Januari 2024")
+    assert updated(out, "lapor-hoaks/index.html") == ("2024-01-08", "8 Januari 2024")
     assert updated(out, "partai/index.html") == ("2024-01-05", "5 Januari 2024")
     # the schedule page follows the clock, but its statuses last changed before the commit (28 November)
     assert updated(out, "jadwal/index.html") == ("2024-01-05", "5 Januari 2024")
@@ -61,7 +61,7 @@ def test_last_updated_from_git_front_matter_or_nothing(mini):
     # an uncommitted edit has no true date yet: nothing is shown rather than a wrong one
     lapor.write_text(lapor.read_text(encoding="utf-8") + "\nBelum disimpan.\n", encoding="utf-8")
     out = build(mini)
-    assert updated(out, "lapor/index.html") is None
+    assert updated(out, "lapor-hoaks/index.html") is None
     assert updated(out, "cara-mencoblos/index.html") == ("2024-01-05", "5 Januari 2024")
 
     # front matter wins
@@ -128,12 +128,12 @@ def test_change_notes_make_history_updates_page_and_feed(mini):
 def test_an_edit_without_a_note_publishes_nothing(mini):
     add_notes(mini)
     before = tree_bytes(build(mini))
-    page = mini / "content/pages/lapor.md"
+    page = mini / "content/pages/lapor-hoaks.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nPerbaikan kecil.\n", encoding="utf-8")
     after = tree_bytes(build(mini))
     assert after["pembaruan/atom.xml"] == before["pembaruan/atom.xml"]
     assert after["pembaruan/index.html"] == before["pembaruan/index.html"]
-    assert after["lapor/index.html"] != before["lapor/index.html"]
+    assert after["lapor-hoaks/index.html"] != before["lapor-hoaks/index.html"]
 
 
 def test_empty_feed_is_still_valid(mini):
