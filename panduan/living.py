@@ -18,7 +18,7 @@ from .history import History, git_dates, updates
 from .ical import calendar_files
 from .model import Guide
 from .phases import Clock
-from .plan import NUMBERS, SCHEDULE, SOURCES, Output, Plan
+from .plan import NUMBERS, SCHEDULE, SOURCES, TICKETS, Output, Plan
 from .problems import Report
 
 MESSAGES = "content/messages.yaml"
@@ -57,7 +57,7 @@ class Living:
             return self.history.updated((output.page.path,), output.page, None)
         if output.url == "/pembaruan/":
             return self.updates[0].date if self.updates else None
-        inputs = {"/": (SCHEDULE, NUMBERS, MESSAGES), "/sumber/": (SOURCES,)}.get(output.url) or tuple(
+        inputs = {"/": (SCHEDULE, NUMBERS, TICKETS, MESSAGES), "/sumber/": (SOURCES,)}.get(output.url) or tuple(
             i for i in output.inputs if i not in ("*", SOURCES))
         since = self.clock.schedule_since if output.url == "/jadwal/" else self.clock.since
         since = since.astimezone(self.zone).date() if since and output.uses_now else None

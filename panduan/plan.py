@@ -28,8 +28,10 @@ class Output:
     url: str
     template: str
     title: str
-    inputs: tuple[str, ...]        # source files read, besides guide.yaml and the page list
-    uses_now: bool = False
+    inputs: tuple[str, ...]        # source files read, besides guide.yaml, the page list and
+                                   # content/messages.yaml (every page shows the phase's banners,
+                                   # so every page also follows the phase)
+    uses_now: bool = False         # its main content follows the clock (days, stage statuses)
     page: Page | None = None
     rooted_links: bool = False     # served at any address (404): link from the site's root
 
@@ -60,7 +62,7 @@ class Plan:
 def plan_site(guide: Guide, static_dir: Path, report: Report) -> Plan:
     """Decide every output file; report two outputs writing one file."""
     outputs = [
-        Output("/", "home.html", guide.config.title, (SCHEDULE, NUMBERS, SOURCES), uses_now=True),
+        Output("/", "home.html", guide.config.title, (SCHEDULE, NUMBERS, SOURCES, TICKETS), uses_now=True),
         Output("/jadwal/", "schedule.html", "Jadwal dan Tahapan", (SCHEDULE, SOURCES), uses_now=True),
         Output("/partai/", "parties.html", "Partai Politik Peserta", (PARTIES, TICKETS, SOURCES)),
         Output("/paslon/", "tickets.html", "Pasangan Calon Presiden dan Wakil Presiden",
