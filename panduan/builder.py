@@ -17,7 +17,7 @@ from .linkcheck import check_links
 from .living import Living, check_message_links
 from .load import load_tree
 from .model import Guide, build_guide
-from .phases import Clock, clock, publish, resolve_phases
+from .phases import Clock, check_phases_used, clock, publish, resolve_phases
 from .plan import Plan, plan_site
 from .problems import Problem, Report
 from .prose import LinkTargets, Prose
@@ -44,6 +44,7 @@ def make_site(root: Path, now: dt.datetime, strict: bool = False, drafts: bool =
     guide = build_guide(tree, report)
     report.raise_if_failed(strict)   # nothing more can be checked without a sound model
     spans = resolve_phases(guide, report)
+    check_phases_used(guide, report)
     report.raise_if_failed(strict)
     moment_clock = clock(guide, spans, now)
     all_pages = guide.pages

@@ -136,6 +136,7 @@ class Window:
     publish_at: dt.datetime | None = None  # in the guide's time zone
     expire_at: dt.datetime | None = None
     draft: bool = False
+    line: int = field(default=0, compare=False)   # of `phases:`, for problems
 
 
 @dataclass(frozen=True)
@@ -395,7 +396,7 @@ def _window(item: YamlMap, path: str, zone: ZoneInfo, report: Report) -> Window:
         report.add(path, *item.value_where("expire_at"),
                    f"expire_at ({expire_at.isoformat()}) is not after publish_at ({publish_at.isoformat()})",
                    "a page is shown from publish_at until expire_at; check both")
-    return Window(tuple(item["phases"]), publish_at, expire_at, item["draft"])
+    return Window(tuple(item["phases"]), publish_at, expire_at, item["draft"], item.value_where("phases")[0])
 
 
 def _read_messages(tree: SourceTree, report: Report, cite: _Citer, zone: ZoneInfo) -> tuple[Message, ...]:

@@ -105,6 +105,19 @@ def resolve_phases(guide: Guide, report: Report) -> tuple[PhaseSpan, ...]:
     return tuple(spans)
 
 
+def check_phases_used(guide: Guide, report: Report) -> None:
+    """Warn about pages and messages shown in a phase that guide.yaml never starts."""
+    declared = {PHASES[0]} | {start.phase for start in guide.config.election.phase_starts}
+    items = [(p.path, p.window, "this page") for p in guide.pages] + \
+        [("content/messages.yaml", m.window, f"message '{m.id}'") for m in guide.messages]
+    for path, window, what in items:
+        for phase in window.phases:
+            if phase not in declared:
+                report.warn(path, window.line, 0, f"{what} is shown in phase '{phase}', which guide.yaml does not "
+                            "start, so it never shows there", f"add '{phase}: <stage id>' under election: phases "
+                            "in guide.yaml, or remove the phase here")
+
+
 def phase_at(spans: tuple[PhaseSpan, ...], now: dt.datetime) -> PhaseSpan:
     current = spans[0]
     for span in spans[1:]:

@@ -82,3 +82,15 @@ def test_messages_follow_the_phase_and_show_banners(mini):
     for page in ("index.html", "jadwal/index.html", "lapor-hoaks/index.html"):
         assert '<div class="banner" role="note"><p class="wrap">Masa tenang sedang berlangsung.</p></div>' in \
             (out / page).read_text(encoding="utf-8")
+
+
+def test_phase_that_guide_yaml_never_starts_is_a_warning(mini):
+    add_page(mini, "phases: [kampanye, hasil]")
+    warned, out = build(mini)
+    assert warned.returncode == 0 and listed(out)
+    expected = ("content/pages/uji.md:5: {}this page is shown in phase 'hasil', which guide.yaml does not start, "
+                "so it never shows there\n   hint: add 'hasil: <stage id>' under election: phases in guide.yaml, "
+                "or remove the phase here")
+    assert expected.format("warning: ") in warned.stderr
+    strict, _ = build(mini, NOW, "--strict")
+    assert strict.returncode == 1 and expected.format("") in strict.stderr
