@@ -18,6 +18,11 @@ and translated into the others in `LANGUAGES`. Two kinds of text are translated:
 After checking, `localize(guide, lang)` gives each language its own `Guide` in
 which every `Localized` value is plain text and every page is its translation,
 so templates and later stages only ever see strings.
+
+Why YAML catalogues rather than gettext .po files: editors already edit YAML
+and get problems with file and line from it; .po files need msgid/msgstr
+conventions and a compile step that editors do not have. Babel still does what
+it is best at: dates and numbers per locale (see `render`).
 """
 from __future__ import annotations
 

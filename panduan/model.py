@@ -4,7 +4,9 @@ The objects here are what the rest of the engine and the templates work with:
 immutable, typed, with every cross-reference resolved (a ticket holds its
 `Party` objects, a stage its `Citation`). Problems found while resolving
 (unknown source ids, duplicate ballot numbers, a stage ending before it
-starts) go to the report with the line of the offending value.
+starts) go to the report with the line of the offending value. Translatable
+fields (see `schema`) hold `i18n.Localized` values, and a page holds its
+translations, until `i18n.localize` makes one plain-text Guide per language.
 """
 from __future__ import annotations
 
