@@ -114,7 +114,7 @@ def _plan_language(guide: Guide, lang: str, root: str, catalogues: Catalogues, r
                for url, template, text, inputs, uses_now in builtin]
     outputs.append(Output(root + "/404.html", "404.html", title("title.not_found"), catalogue, rooted_links=True,
                           lang=lang, key="/404.html"))
-    claimed = {o.url: "the guide's built-in pages" for o in outputs}
+    claimed = {o.url: f"the built-in page '{o.title}'" for o in outputs}
     for page in guide.pages:
         url = urls.page_url(page.slug)
         if root + url in claimed:
