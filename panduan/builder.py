@@ -18,7 +18,7 @@ from .i18n import check_translations, load_catalogues, localize, ordered
 from .linkcheck import check_links
 from .load import load_tree
 from .model import Guide, build_guide
-from .plan import Plan, plan_site
+from .plan import TITLE_KEYS, Plan, plan_site
 from .problems import Problem, Report
 from .prose import LinkTargets, Prose
 from .render import Renderer
@@ -42,7 +42,7 @@ def make_site(root: Path, now: dt.datetime, strict: bool = False) -> Built:
     guide = build_guide(tree, report)
     report.raise_if_failed(strict)   # nothing more can be checked without a sound model
     default = guide.config.language
-    catalogues = load_catalogues(tree, default, root / "templates", report)
+    catalogues = load_catalogues(tree, default, root / "templates", report, TITLE_KEYS)
     check_translations(guide, default, report)
     report.raise_if_failed(strict)
     guides = {lang: localize(guide, lang, default) for lang in ordered(default)}

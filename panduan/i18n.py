@@ -32,6 +32,7 @@ import string
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
 from markupsafe import Markup, escape
 
 from .load import SourceTree, YamlMap
@@ -40,7 +41,7 @@ from .problems import Report, did_you_mean
 LANGUAGES = ("id", "en")   # every language the guide is published in
 CATALOGUE_DIR = "i18n"
 KEY = re.compile(r"^[a-z0-9_]+$")
-TEMPLATE_CALL = re.compile(r"""\bt\(\s*(['"])([^'"]+)\1""")
+TEMPLATE_CALL = re.compile(r"""\bt\(\s*(['"])([^'"]+)\1\s*[,)]""")   # t('key') or t('key', name=...)
 
 
 def catalogue_path(lang: str) -> str:
@@ -164,7 +165,13 @@ class Catalogues:
         return Markup(escape(self.text(lang, key))).format(**values)
 
     def translator(self, lang: str):
-        return lambda key, **values: self.translate(lang, key, **values)
+        """`t()` for the templates of one language; an unknown key is a template error at its line."""
+        def t(key: str, **values) -> Markup:
+            try:
+                return self.translate(lang, key, **values)
+            except KeyError as error:
+                raise jinja2.UndefinedError(error.args[0]) from None
+        return t
 
 
 def _flatten(mapping: YamlMap, path: str, report: Report, into: dict[str, Entry], parent: str = "") -> None:
@@ -191,8 +198,10 @@ def _placeholders(text: str) -> set[str] | None:
         return None
 
 
-def load_catalogues(tree: SourceTree, default: str, templates: Path, report: Report) -> Catalogues:
-    """Read and check every catalogue against the default one and the templates' t() calls."""
+def load_catalogues(tree: SourceTree, default: str, templates: Path, report: Report,
+                    engine_keys: tuple[str, ...] = ()) -> Catalogues:
+    """Read and check every catalogue against the default one, the templates' t() calls
+    and `engine_keys`, the keys the engine itself uses (e.g. page titles in `plan`)."""
     entries: dict[str, dict[str, Entry]] = {}
     for lang in ordered(default):
         path = catalogue_path(lang)
@@ -226,7 +235,17 @@ def load_catalogues(tree: SourceTree, default: str, templates: Path, report: Rep
                 report.warn(path, entry.line, entry.column, f"'{key}' is not in {catalogue_path(default)}",
                             did_you_mean(key, reference) or "remove it, or add it there first")
     _check_templates(templates, reference, default, report)
+    if source_ok(tree, catalogue_path(default)):
+        for key in engine_keys:
+            if key not in reference:
+                report.add(catalogue_path(default), 0, 0, f"'{key}' is missing", "the engine needs it; "
+                           f"add it (see the same key in another catalogue of {CATALOGUE_DIR}/)")
     return Catalogues(default, entries)
+
+
+def source_ok(tree: SourceTree, path: str) -> bool:
+    source = tree.get(path)
+    return source is not None and source.ok
 
 
 def _check_templates(templates: Path, reference: dict[str, Entry], default: str, report: Report) -> None:

@@ -24,6 +24,7 @@ SCHEDULE = "content/schedule.yaml"
 PARTIES = "content/parties.yaml"
 TICKETS = "content/tickets.yaml"
 NUMBERS = "content/numbers.yaml"
+TITLE_KEYS = ("title.schedule", "title.parties", "title.tickets", "title.sources", "title.not_found")
 BLOCK_INPUTS = {"ballots": (), "report_channels": (), "key_numbers": (NUMBERS,)}
 
 
