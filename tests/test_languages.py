@@ -148,3 +148,19 @@ def test_missing_key_falls_back_to_indonesian(guide):
     result = run_build(guide, "--now", NOW)
     assert result.returncode == 0, result.stderr
     assert "Langsung ke isi" in (guide / "_site/en/index.html").read_text(encoding="utf-8")
+
+
+def test_interface_text_escapes_content_it_is_given(guide):
+    edit(guide / "guide.yaml", "    en: 2024 General Election (Pemilu)", '    en: "2024 <b>General</b> Election"')
+    result = run_build(guide, "--now", NOW)
+    assert result.returncode == 0, result.stderr
+    lead = (guide / "_site/en/partai/index.html").read_text(encoding="utf-8")
+    assert "The 2024 &lt;b&gt;General&lt;/b&gt; Election has 18 national political parties" in lead
+
+
+def test_catalogue_missing_a_key_the_engine_needs(guide):
+    edit(guide / "i18n/id.yaml", "  schedule: Jadwal dan Tahapan\n", "")
+    result = run_build(guide, "--now", NOW)
+    assert result.returncode == 1
+    assert ("i18n/id.yaml: 'title.schedule' is missing\n"
+            "   hint: the engine needs it; add it (see the same key in another catalogue of i18n/)") in result.stderr
