@@ -305,7 +305,7 @@ def read_list(source_data, key: str, schema: Schema, path: str, report: Report) 
 
 SOURCE = Schema("source", {
     "id": Field(Slug(), "short name other files use to cite it, e.g. pkpu-3-2022"),
-    "title": Field(Text(), "what the document or article is"),
+    "title": Field(Text(), "what the document or article is", translatable=True),
     "publisher": Field(Text(), "who published it"),
     "url": Field(Url(), "where the public can read it", required=False),
     "date": Field(Date(), "when it was published", required=False),
