@@ -9,16 +9,19 @@ never replace a good site.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import urls
+from .i18n import check_translations, load_catalogues, localize, ordered
 from .linkcheck import check_links
+from .ical import CALENDAR_KEYS
 from .living import Living, check_message_links
 from .load import load_tree
 from .model import Guide, build_guide
-from .phases import Clock, check_phases_used, clock, publish, resolve_phases
-from .plan import Plan, plan_site
+from .phases import NAME_KEYS, Clock, check_phases_used, clock, publish, resolve_phases
+from .plan import TITLE_KEYS, Plan, plan_site
 from .problems import Problem, Report
 from .prose import LinkTargets, Prose
 from .render import Renderer
@@ -45,24 +48,31 @@ def make_site(root: Path, now: dt.datetime, strict: bool = False, drafts: bool =
     report.raise_if_failed(strict)   # nothing more can be checked without a sound model
     spans = resolve_phases(guide, report)
     check_phases_used(guide, report)
+    default = guide.config.language
+    catalogues = load_catalogues(tree, default, root / "templates", report, TITLE_KEYS + NAME_KEYS + CALENDAR_KEYS)
+    check_translations(guide, default, report)   # every page and message, shown now or not
     report.raise_if_failed(strict)
     moment_clock = clock(guide, spans, now)
     all_pages = guide.pages
-    guide, hidden_paths = publish(guide, moment_clock, drafts)   # only what is shown at `now`
-    hidden = {**hidden_paths, **{urls.page_url(p.slug): hidden_paths[p.path]
-                                 for p in all_pages if p.path in hidden_paths}}
-    plan = plan_site(guide, root / "static", report)
+    guide, hidden = publish(guide, moment_clock, drafts)   # only what is shown at `now`
+    hidden |= {urls.page_url(p.slug): hidden[p.path] for p in all_pages if p.path in hidden}
+    guides = {lang: localize(guide, lang, default) for lang in ordered(default)}
+    guide = guides[default]
+    plan = plan_site(guides, catalogues, root / "static", report)
     _check_nav(guide, plan, report, hidden)
     check_message_links(guide, plan, hidden, report)
     targets = LinkTargets(
-        page_urls={page.path: urls.page_url(page.slug) for page in guide.pages},
+        page_urls={p.path: urls.page_url(page.slug) for page in guide.pages for p in (page, *page.translations)},
         site_urls=plan.urls(), static_files=plan.static_urls(), hidden=hidden)
     prose = Prose(targets, report)
-    bodies = {o.url: prose.convert(o.page, o.url) for o in plan.outputs if o.page is not None}
+    bodies = {o.url: prose.convert(o.page, o.url, functools.partial(plan.localize, lang=o.lang))
+              for o in plan.outputs if o.page is not None}
     report.raise_if_failed(strict)
-    moment = timeline(guide, now)
-    living = Living(root, guide, moment_clock, plan)
-    files = Renderer(root / "templates", guide, moment, plan, bodies, living.context()).render_all(report)
+    timelines = {lang: timeline(guides[lang], now) for lang in guides}
+    moment = timelines[default]
+    living = Living(root, guides, catalogues, moment_clock, plan)
+    files = Renderer(root / "templates", guides, catalogues, timelines, plan, bodies,
+                     living.contexts()).render_all(report)
     files.update(living.files())
     check_links(plan, files, guide.config.base_url, report)
     report.raise_if_failed(strict)

@@ -7,28 +7,34 @@ time zone: 14 February is 14 February in WIB, WITA and WIT) whose DTEND is
 the day after the last day, as RFC 5545 wants. Polling hours (local time
 at each TPS) go in the description.
 
+Every language has its own files (/jadwal.ics, /en/jadwal.ics), their words
+from the interface catalogue (`calendar.*` keys) and the translated schedule.
 The files are byte-identical for identical content: each UID is the stage id
-at the site's domain, so calendar apps update an event instead of adding a
-copy, and DTSTAMP is the first moment (00:00 UTC) of the day the schedule was
-last changed (its git date, see `history`), or, when that is unknown, of the
+at the site's domain (at `<lang>.<domain>` outside the default language: the
+English event is another text of the event, and an app holding both keeps
+both), so calendar apps update an event instead of adding a copy, and
+DTSTAMP is the first moment (00:00 UTC) of the day the schedule was last
+changed (its git date, see `history`), or, when that is unknown, of the
 first stage's first day: a date taken from the content, never from the clock.
 """
 from __future__ import annotations
 
 import datetime as dt
+from typing import Callable
 from urllib.parse import urlsplit
 
 import icalendar
 
-from . import urls
 from .model import Citation, Guide
 
-PRODUCT = "-//Panduan Pemilu//Jadwal Pemilu//ID"
+PRODUCT = "-//Panduan Pemilu//Jadwal Pemilu//{}"   # the last field: the language of the texts
+CALENDAR_KEYS = ("calendar.schedule", "calendar.voting_day", "calendar.voting_hours", "calendar.source")
+Text = Callable[..., str]   # a catalogue key and its values -> plain text in the calendar's language
 
 
-def _calendar(name: str) -> icalendar.Calendar:
+def _calendar(name: str, lang: str) -> icalendar.Calendar:
     calendar = icalendar.Calendar()
-    calendar.add("prodid", PRODUCT)
+    calendar.add("prodid", PRODUCT.format(lang.upper()))
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
@@ -37,16 +43,16 @@ def _calendar(name: str) -> icalendar.Calendar:
 
 
 def _event(guide: Guide, uid: str, first: dt.date, last: dt.date, summary: str, description: str,
-           source: Citation, stamp: dt.datetime) -> icalendar.Event:
+           source: Citation, stamp: dt.datetime, text: Text, schedule_url: str, lang: str) -> icalendar.Event:
     domain = urlsplit(guide.config.base_url).hostname or "panduan-pemilu.invalid"
     event = icalendar.Event()
-    event.add("uid", f"{uid}@{domain}")
+    event.add("uid", f"{uid}@{lang}.{domain}" if lang else f"{uid}@{domain}")
     event.add("dtstamp", stamp)
     event.add("dtstart", first)
     event.add("dtend", last + dt.timedelta(days=1))
     event.add("summary", summary)
-    event.add("description", f"{description} Sumber: {source.title} ({source.publisher}).")
-    event.add("url", urls.absolute(guide.config.base_url, "/jadwal/"))
+    event.add("description", f"{description} {text('calendar.source', title=source.title, publisher=source.publisher)}")
+    event.add("url", schedule_url)
     event.add("transp", "TRANSPARENT")
     return event
 
@@ -56,17 +62,20 @@ def _stamp(guide: Guide, schedule_changed: dt.date | None) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=dt.timezone.utc)
 
 
-def calendar_files(guide: Guide, schedule_changed: dt.date | None) -> dict[str, bytes]:
-    """File name -> bytes of both calendar files."""
+def calendar_files(guide: Guide, schedule_changed: dt.date | None, text: Text, schedule_url: str,
+                   lang: str) -> dict[str, bytes]:
+    """File name -> bytes of both calendar files, for `guide` as read in `lang`."""
+    uid_lang = "" if lang == guide.config.language else lang
     stamp = _stamp(guide, schedule_changed)
     election = guide.config.election
-    everything = _calendar(f"Jadwal {election.name}")
+    everything = _calendar(text("calendar.schedule", election=election.name), lang)
     for stage in guide.stages:
         everything.add_component(_event(guide, stage.id, stage.start, stage.end, stage.title, stage.description,
-                                        stage.source, stamp))
-    voting = _calendar(f"Hari pemungutan suara {election.name}")
+                                        stage.source, stamp, text, schedule_url, uid_lang))
+    voting_day = text("calendar.voting_day", election=election.name)
+    voting = _calendar(voting_day, lang)
     voting.add_component(_event(
-        guide, "hari-pemungutan-suara", election.voting_day, election.voting_day,
-        f"Hari pemungutan suara {election.name}",
-        f"TPS buka pukul {election.voting_hours} waktu setempat (WIB, WITA, atau WIT).", election.source, stamp))
+        guide, "hari-pemungutan-suara", election.voting_day, election.voting_day, voting_day,
+        text("calendar.voting_hours", hours=election.voting_hours), election.source, stamp,
+        text, schedule_url, uid_lang))
     return {"jadwal.ics": everything.to_ical(), "hari-pemungutan-suara.ics": voting.to_ical()}

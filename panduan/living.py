@@ -3,18 +3,25 @@
 `phases` says where "now" falls and what is shown; `history` says when each
 output last changed and which change notes are public; `ical` makes the
 calendar files. This module joins them for one build: the names templates
-see (`clock`, `last_updated()`, `updates`, ...), the files made in code
-(calendars, /next-change.json), and the check that every call to action of
-a message shown now leads somewhere.
+see in each language (`clock`, `last_updated()`, `updates`, ...), the files
+made in code (each language's calendars, the one /next-change.json), and the
+check that every call to action of a message shown now leads somewhere.
+
+The updates page, its Atom feed and the calendars exist in every language
+(/pembaruan/, /en/pembaruan/, ...); the sitemap is one file listing every
+page in every language with its translations as hreflang alternates.
 """
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import urls
 from .history import History, git_dates, updates
+from .i18n import CATALOGUE_DIR, Catalogues
 from .ical import calendar_files
 from .model import Guide
 from .phases import Clock
@@ -44,47 +51,87 @@ def check_message_links(guide: Guide, plan: Plan, hidden: dict[str, str], report
                            "use the address of a page, e.g. /jadwal/ or /cara-mencoblos/")
 
 
+@dataclass(frozen=True)
+class SitemapEntry:
+    loc: str
+    lastmod: dt.date | None
+    alternates: tuple[tuple[str, str], ...]   # (language, absolute address) of every version, itself too
+
+
 class Living:
-    def __init__(self, root: Path, guide: Guide, clock: Clock, plan: Plan):
-        self.guide, self.clock, self.plan = guide, clock, plan
-        self.zone = ZoneInfo(guide.config.timezone)
-        self.history = History(git_dates(root, guide.config.timezone))
-        self.updates = updates(guide)
+    """The living-document parts of one build, in every language."""
+
+    def __init__(self, root: Path, guides: dict[str, Guide], catalogues: Catalogues, clock: Clock, plan: Plan):
+        self.guides, self.catalogues, self.clock, self.plan = guides, catalogues, clock, plan
+        self.default = catalogues.default
+        self.config = guides[self.default].config
+        self.zone = ZoneInfo(self.config.timezone)
+        self.history = History(git_dates(root, self.config.timezone))
+        self.updates = {lang: updates(guide) for lang, guide in guides.items()}
+        # a translation's page also reads its original's shared fields (dates, sources, blocks)
+        self.originals = {t.path: p.path for p in guides[self.default].pages for t in p.translations}
 
     def last_updated(self, output: Output) -> dt.date | None:
-        """The date shown as "Terakhir diperbarui" (None: unknown, shown as nothing)."""
+        """The date shown as "last updated" (None: unknown, shown as nothing)."""
         if output.page is not None:
-            return self.history.updated((output.page.path,), output.page, None)
-        if output.url == "/pembaruan/":
-            return self.updates[0].date if self.updates else None
-        inputs = {"/": (SCHEDULE, NUMBERS, TICKETS, MESSAGES), "/sumber/": (SOURCES,)}.get(output.url) or tuple(
-            i for i in output.inputs if i not in ("*", SOURCES))
-        since = self.clock.schedule_since if output.url == "/jadwal/" else self.clock.since
+            path = output.page.path
+            return self.history.updated(tuple(sorted({path, self.originals.get(path, path)})), output.page, None)
+        if output.key == "/pembaruan/":
+            found = self.updates[output.lang]
+            return found[0].date if found else None
+        # interface text (i18n/) is not what readers mean by an update of the page
+        inputs = {"/": (SCHEDULE, NUMBERS, TICKETS, MESSAGES), "/sumber/": (SOURCES,)}.get(output.key) or tuple(
+            i for i in output.inputs if i not in ("*", SOURCES) and not i.startswith(CATALOGUE_DIR + "/"))
+        since = self.clock.schedule_since if output.key == "/jadwal/" else self.clock.since
         since = since.astimezone(self.zone).date() if since and output.uses_now else None
         return self.history.updated(inputs, None, since)
+
+    def text(self, lang: str, key: str, **values) -> str:
+        """Interface text as plain text, for files that are not HTML."""
+        return self.catalogues.text(lang, key).format(**values)
 
     def day_start(self, day: dt.date) -> str:
         return dt.datetime.combine(day, dt.time(), tzinfo=self.zone).isoformat()
 
-    def context(self) -> dict:
-        """The names every template sees, besides the renderer's own."""
-        found = self.updates
+    def absolute(self, lang: str):
+        """A site path as a full address, to its version in `lang` when it has one."""
+        return lambda path: urls.absolute(self.config.base_url, self.plan.localize(path, lang))
+
+    def sitemap(self) -> tuple[SitemapEntry, ...]:
+        """Every HTML page in every language, each with its translations (hreflang)."""
+        pages = [o for o in self.plan.outputs if o.file.endswith(".html") and o.key != "/404.html"]
+        return tuple(SitemapEntry(
+            urls.absolute(self.config.base_url, o.url), self.last_updated(o),
+            tuple((v.lang, urls.absolute(self.config.base_url, v.url)) for v in self.plan.versions(o)))
+            for o in pages)
+
+    def contexts(self) -> dict[str, dict]:
+        """Per language, the names its templates see besides the renderer's own."""
+        return {lang: self.context(lang) for lang in self.guides}
+
+    def context(self, lang: str) -> dict:
+        found = self.updates[lang]
         feed_updated = found[0].date if found else max(
-            filter(None, (self.last_updated(o) for o in self.plan.outputs)),
-            default=self.guide.config.election.voting_day)
+            filter(None, (self.last_updated(o) for o in self.plan.outputs if o.lang == lang)),
+            default=self.config.election.voting_day)
         return {
             "clock": self.clock,
             "phase": self.clock.phase,
-            "messages": self.guide.messages,
+            "messages": self.guides[lang].messages,
             "last_updated": self.last_updated,
             "updates": found,
-            "sitemap": tuple(o for o in self.plan.outputs if o.file.endswith(".html") and o.url != "/404.html"),
+            "sitemap": self.sitemap() if lang == self.default else (),
             "feed_updated": feed_updated,
             "day_start": self.day_start,
-            "absolute": lambda path: urls.absolute(self.guide.config.base_url, path),
+            "absolute": self.absolute(lang),
         }
 
     def files(self) -> dict[str, bytes]:
-        made = calendar_files(self.guide, self.history.last_commit.get(SCHEDULE))
+        """The files made in code: each language's calendars, and the one next-change report."""
+        made = {}
+        for lang, guide in self.guides.items():
+            calendars = calendar_files(guide, self.history.last_commit.get(SCHEDULE),
+                                       functools.partial(self.text, lang), self.absolute(lang)("/jadwal/"), lang)
+            made.update({urls.file_for(self.plan.localize("/" + name, lang)): data for name, data in calendars.items()})
         made[NEXT_CHANGE] = self.clock.report()
         return made

@@ -26,14 +26,13 @@ from .model import Guide, Page, Stage, Window
 from .problems import Report, did_you_mean
 from .schema import PHASES
 
-LABELS = {
-    "pra-kampanye": "Sebelum masa kampanye",
-    "kampanye": "Masa kampanye",
-    "masa-tenang": "Masa tenang",
-    "pemungutan-suara": "Hari pemungutan suara",
-    "rekapitulasi": "Penghitungan dan rekapitulasi suara",
-    "hasil": "Setelah penetapan hasil",
-}
+
+def name_key(phase: str) -> str:
+    """The catalogue key of a phase's name for readers, e.g. phase.masa_tenang."""
+    return "phase." + phase.replace("-", "_")
+
+
+NAME_KEYS = tuple(name_key(phase) for phase in PHASES)
 
 
 @dataclass(frozen=True)
@@ -43,8 +42,8 @@ class PhaseSpan:
     start: dt.datetime | None    # midnight of the stage's first day, guide's zone
 
     @property
-    def label(self) -> str:
-        return LABELS[self.id]
+    def name_key(self) -> str:
+        return name_key(self.id)
 
 
 @dataclass(frozen=True)
@@ -177,16 +176,21 @@ def clock(guide: Guide, spans: tuple[PhaseSpan, ...], now: dt.datetime) -> Clock
 
 
 def publish(guide: Guide, clock_: Clock, drafts: bool) -> tuple[Guide, dict[str, str]]:
-    """The guide as shown at the clock's moment, and why each page left out is not built."""
+    """The guide as shown at the clock's moment, and why each page left out (and its
+    translations, by source path) is not built."""
     now, phase = clock_.now, clock_.phase.id
     hidden: dict[str, str] = {}
     pages: list[Page] = []
+    today = now.astimezone(ZoneInfo(guide.config.timezone)).date()
+
+    def dated(page: Page) -> Page:   # its change notes published by today
+        return dataclasses.replace(page, changes=tuple(c for c in page.changes if c.date <= today))
+
     for page in guide.pages:
         why = hidden_because(page.window, now, phase, drafts)
         if why is None:
-            today = now.astimezone(ZoneInfo(guide.config.timezone)).date()
-            pages.append(dataclasses.replace(page, changes=tuple(c for c in page.changes if c.date <= today)))
+            pages.append(dataclasses.replace(dated(page), translations=tuple(map(dated, page.translations))))
         else:
-            hidden[page.path] = why
+            hidden.update({version.path: why for version in (page, *page.translations)})
     messages = tuple(m for m in guide.messages if hidden_because(m.window, now, phase, drafts) is None)
     return dataclasses.replace(guide, pages=tuple(pages), messages=messages), hidden

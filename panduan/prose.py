@@ -43,7 +43,7 @@ EXTERNAL_SCHEMES = ("http://", "https://", "mailto:", "tel:")
 class LinkTargets:
     """What a link may point at: pages by source file, every planned URL, static files."""
 
-    page_urls: dict[str, str]      # content/pages/x.md -> /x/
+    page_urls: dict[str, str]      # content/pages/x.md (and x.en.md) -> /x/, its default-language address
     site_urls: frozenset[str]
     static_files: frozenset[str]   # site paths of files copied from static/
     hidden: dict[str, str] = field(default_factory=dict)   # page source or URL -> why it is not built now
@@ -84,6 +84,7 @@ class Prose:
         self.targets, self.report = targets, report
         self.page: Page | None = None
         self.url = "/"
+        self.localize = lambda path: path
         self.markdown = markdown.Markdown(
             extensions=["extra", "sane_lists", "toc"],
             extension_configs={"toc": {"permalink": False}},
@@ -111,7 +112,7 @@ class Prose:
         if path.endswith(".md"):
             source = posixpath.normpath(posixpath.join(posixpath.dirname(self.page.path), path))
             if source in self.targets.page_urls:
-                return urls.relative(self.url, self.targets.page_urls[source]) + hash_ + fragment
+                return urls.relative(self.url, self.localize(self.targets.page_urls[source])) + hash_ + fragment
             if source in self.targets.hidden:
                 return self.not_built(target, self.targets.hidden[source])
             self.problem(target, f"link to '{target}', which does not exist",
@@ -121,10 +122,12 @@ class Prose:
             for candidate in (path, path + "/"):
                 if candidate in self.targets.hidden:
                     return self.not_built(target, self.targets.hidden[candidate])
-            if path in self.targets.site_urls or path in self.targets.static_files:
+            if path in self.targets.static_files:
                 return urls.relative(self.url, path) + hash_ + fragment
+            if path in self.targets.site_urls:
+                return urls.relative(self.url, self.localize(path)) + hash_ + fragment
             if path + "/" in self.targets.site_urls:
-                return urls.relative(self.url, path + "/") + hash_ + fragment
+                return urls.relative(self.url, self.localize(path + "/")) + hash_ + fragment
             self.problem(target, f"link to '{target}', which does not exist",
                          did_you_mean(path, self.targets.site_urls))
             return ""
@@ -138,8 +141,9 @@ class Prose:
                      "remove the link, or give this page the same phases, publish_at and expire_at")
         return ""
 
-    def convert(self, page: Page, url: str) -> Markup:
-        self.page, self.url = page, url
+    def convert(self, page: Page, url: str, localize=lambda path: path) -> Markup:
+        """The page's HTML at `url`; `localize` maps a site path to its version in the page's language."""
+        self.page, self.url, self.localize = page, url, localize
         self.markdown.reset()
         html = self.markdown.convert(page.body)
         clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,

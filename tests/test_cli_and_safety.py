@@ -1,9 +1,6 @@
 """The command line as editors and CI use it, and content that must never be trusted."""
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 
 from panduan import urls, write
@@ -82,6 +79,7 @@ def test_build_replaces_stale_pages(mini, tmp_path):
     assert run_build(mini, "--out", str(out), "--now", NOW).returncode == 0
     assert (out / "tentang" / "index.html").exists()
     (mini / "content" / "pages" / "tentang.md").unlink()
+    (mini / "content" / "pages" / "tentang.en.md").unlink()   # and its translation
     (mini / "content" / "sources.yaml").write_text(
         (mini / "content" / "sources.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     result = run_build(mini, "--out", str(out), "--now", NOW)

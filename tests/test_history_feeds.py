@@ -57,6 +57,9 @@ def test_last_updated_from_git_front_matter_or_nothing(mini):
     # the schedule page follows the clock, but its statuses last changed before the commit (28 November)
     assert updated(out, "jadwal/index.html") == ("2024-01-05", "5 Januari 2024")
     assert "Status ini berlaku sejak 28 November 2023." in (out / "jadwal/index.html").read_text(encoding="utf-8")
+    # an English page changes with its own file and with the original it shares fields with
+    assert '<p class="updated">Last updated: <time datetime="2024-01-08">8 January 2024</time></p>' in \
+        (out / "en/lapor-hoaks/index.html").read_text(encoding="utf-8")
 
     # an uncommitted edit has no true date yet: nothing is shown rather than a wrong one
     lapor.write_text(lapor.read_text(encoding="utf-8") + "\nBelum disimpan.\n", encoding="utf-8")
@@ -84,9 +87,12 @@ def test_shallow_clone_shows_no_dates(mini, tmp_path):
 
 
 NOTES = """changes:
-  - {date: 2024-01-03, note: Menambahkan daftar yang perlu dibawa ke TPS.}
-  - {date: 2024-01-07, note: "Memperbaiki jam buka TPS: 07.00–13.00 waktu setempat."}
-  - {date: 2024-02-01, note: Catatan yang belum terbit.}
+  - {date: 2024-01-03, note: {id: Menambahkan daftar yang perlu dibawa ke TPS., en: Added what to bring to the TPS.}}
+  - date: 2024-01-07
+    note:
+      id: "Memperbaiki jam buka TPS: 07.00–13.00 waktu setempat."
+      en: "Corrected the TPS opening hours: 07.00–13.00 local time."
+  - {date: 2024-02-01, note: {id: Catatan yang belum terbit., en: A note not published yet.}}
 """
 
 
@@ -117,6 +123,20 @@ def test_change_notes_make_history_updates_page_and_feed(mini):
     assert [e.link for e in feed.entries] == ["https://mini.example/cara-mencoblos/"] * 2
     assert len({e.id for e in feed.entries}) == 2
     assert '<link rel="alternate" type="application/atom+xml"' in page
+
+    # the English pages have their own updates page and feed, in English, linking to English pages
+    english = (out / "en/cara-mencoblos/index.html").read_text(encoding="utf-8")
+    assert '<h2 id="riwayat">Change history</h2>' in english
+    assert "Added what to bring to the TPS." in english and "A note not published yet" not in english
+    updates = re.sub(r"<[^>]+>", "", (out / "en/pembaruan/index.html").read_text(encoding="utf-8"))
+    assert "7 January 2024 · How to Vote: Corrected the TPS opening hours: 07.00–13.00 local time." in updates
+    feed = feedparser.parse((out / "en/pembaruan/atom.xml").read_bytes())
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert (feed.feed.title, feed.feed.language) == ("Updates to Mini Guide", "en")
+    assert [e.link for e in feed.entries] == ["https://mini.example/en/cara-mencoblos/"] * 2
+    assert not {e.id for e in feed.entries} & {e.id for e in feedparser.parse(
+        (out / "pembaruan/atom.xml").read_bytes()).entries}
+    assert 'href="../pembaruan/atom.xml"' in english
 
     # the note dated 1 February is published on that day, and the build said so
     result = run_build(mini, "--now", "2024-01-31T12:00+07:00")
@@ -151,7 +171,7 @@ def default_site(tmp_path_factory) -> Path:
 
 def test_sitemap_and_robots(default_site):
     tree = ET.parse(default_site / "sitemap.xml")
-    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     assert tree.getroot().tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
     locs = [u.findtext("s:loc", namespaces=ns) for u in tree.getroot().findall("s:url", ns)]
     built = sorted("https://panduan-pemilu.example/" + p.relative_to(default_site).as_posix()[:-len("index.html")]
@@ -160,7 +180,11 @@ def test_sitemap_and_robots(default_site):
     for url in tree.getroot().findall("s:url", ns):
         lastmod = url.findtext("s:lastmod", namespaces=ns)
         assert lastmod is None or dt.date.fromisoformat(lastmod)
-        assert set(child.tag.split("}")[1] for child in url) <= {"loc", "lastmod"}
+        assert set(child.tag.split("}")[1] for child in url) <= {"loc", "lastmod", "link"}
+        # every page lists its versions in both languages, itself among them (hreflang)
+        alternates = {link.get("hreflang"): link.get("href") for link in url.findall("x:link", ns)}
+        assert set(alternates) == {"id", "en"} and url.findtext("s:loc", namespaces=ns) in alternates.values()
+    assert "https://panduan-pemilu.example/en/jadwal/" in locs
     robots = (default_site / "robots.txt").read_text(encoding="utf-8")
     assert "Sitemap: https://panduan-pemilu.example/sitemap.xml" in robots.splitlines()
     home = (default_site / "index.html").read_text(encoding="utf-8")
@@ -190,8 +214,22 @@ def test_calendar_has_every_stage_as_all_day_events(default_site):
     assert 'href="../jadwal.ics"' in (default_site / "jadwal/index.html").read_text(encoding="utf-8")
 
 
+def test_english_calendars_are_in_english_with_their_own_uids(default_site):
+    calendar = vobject.readOne((default_site / "en/jadwal.ics").read_text(encoding="utf-8"))
+    events = {event.uid.value: event for event in calendar.vevent_list}
+    assert len(events) == 21
+    campaign = events["masa-kampanye@en.panduan-pemilu.example"]
+    assert (campaign.summary.value, campaign.dtstart.value) == ("Campaign period", dt.date(2023, 11, 28))
+    assert campaign.url.value == "https://panduan-pemilu.example/en/jadwal/"
+    (event,) = vobject.readOne((default_site / "en/hari-pemungutan-suara.ics").read_text(encoding="utf-8")).vevent_list
+    assert event.dtstart.value == dt.date(2024, 2, 14)
+    assert "local time (WIB, WITA or WIT)" in event.description.value
+    assert 'href="hari-pemungutan-suara.ics">Add voting day to your calendar' in \
+        (default_site / "en/index.html").read_text(encoding="utf-8")
+
+
 def test_calendar_is_the_same_whatever_the_moment(default_site, tmp_path):
     out = tmp_path / "later"
     assert run_build(REPO, "--out", str(out), "--now", "2024-06-01T00:00+07:00").returncode == 0
-    for name in ("jadwal.ics", "hari-pemungutan-suara.ics", "robots.txt"):
+    for name in ("jadwal.ics", "hari-pemungutan-suara.ics", "en/jadwal.ics", "robots.txt"):
         assert (out / name).read_bytes() == (default_site / name).read_bytes(), name

@@ -59,12 +59,33 @@ def test_home_page_follows_the_phase(moment, label, says, never):
         assert words not in home, words
 
 
+ENGLISH = [
+    # moment, the phase's English name, what the English home page says
+    ("2023-06-01T10:00+07:00", "Before the campaign period", ["Make sure you are registered to vote", "258 days"]),
+    ("2024-02-12T09:00+07:00", "Quiet period (masa tenang)",
+     ["Quiet period: no more campaigning", "form C pemberitahuan", "2 days to go until voting day."]),
+    ("2024-02-14T08:00+07:00", "Voting day", ["Today is voting day", "07.00 to 13.00 local time"]),
+    ("2024-03-25T12:00+07:00", "After the results are declared",
+     ["Prabowo Subianto and Gibran Rakabuming Raka: 58.59% of valid votes", "Source of the official results"]),
+]
+
+
+@pytest.mark.parametrize("moment,name,says", ENGLISH, ids=[p[1] for p in ENGLISH])
+def test_english_home_page_follows_the_phase_in_english(moment, name, says):
+    home = home_text(built_at(moment), "en/index.html")
+    assert f"Current phase: {name}" in home
+    for words in says:
+        assert words in home, words
+    assert "Tahap sekarang" not in home and "hari lagi" not in home
+
+
 def test_banner_shows_on_every_page_during_the_quiet_period_only():
     banner = "Masa tenang, 11–13 Februari 2024: tidak ada kampanye."
     quiet = built_at("2024-02-11T00:00+07:00")
     for name in ("index.html", "jadwal/index.html", "cara-mencoblos/index.html"):
         assert banner in home_text(quiet, name), name
     assert banner not in home_text(built_at("2024-02-10T23:59+07:00"), "jadwal/index.html")
+    assert "Quiet period, 11–13 February 2024: no campaigning." in home_text(quiet, "en/jadwal/index.html")
 
 
 def test_message_with_publish_at_appears_from_its_moment():

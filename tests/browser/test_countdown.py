@@ -42,3 +42,13 @@ def test_without_javascript_the_built_countdown_stays(browser, static_server, bu
 ])
 def test_the_script_counts_days_in_the_guides_time_zone(browser, static_server, built, moment, expected):
     assert countdown(browser, static_server(built), moment) == expected
+
+
+@pytest.mark.parametrize("moment,expected", [
+    ("2024-01-12T23:30+07:00", "33 days to go until voting day."),
+    ("2024-02-13T18:00+07:00", "Tomorrow is voting day. Have your voting invitation and electronic ID card (KTP) ready."),
+    ("2024-02-20T10:00+07:00", "Voting day has passed. See the next stages on the Schedule page."),
+])
+def test_the_script_writes_the_english_page_in_english(browser, static_server, built, moment, expected):
+    assert countdown(browser, static_server(built) + "en/", moment) == expected
+
