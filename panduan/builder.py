@@ -16,10 +16,12 @@ from . import urls
 from .linkcheck import check_links
 from .load import load_tree
 from .model import Guide, build_guide
-from .plan import Plan, plan_site
+from .offline import check_offline, service_worker
+from .plan import SERVICE_WORKER, Plan, plan_site
 from .problems import Problem, Report
 from .prose import LinkTargets, Prose
 from .render import Renderer
+from .search import index_site
 from .timeline import Timeline, timeline
 from .write import write_site
 
@@ -41,8 +43,9 @@ def make_site(root: Path, now: dt.datetime, strict: bool = False) -> Built:
     report.raise_if_failed(strict)   # nothing more can be checked without a sound model
     plan = plan_site(guide, root / "static", report)
     _check_nav(guide, plan, report)
+    check_offline(guide.config, plan, report)
     targets = LinkTargets(
-        page_urls={page.path: urls.page_url(page.slug) for page in guide.pages},
+        page_urls={o.page.path: o.url for o in plan.outputs if o.page is not None},
         site_urls=plan.urls(), static_files=plan.static_urls())
     prose = Prose(targets, report)
     bodies = {o.url: prose.convert(o.page, o.url) for o in plan.outputs if o.page is not None}
@@ -51,13 +54,14 @@ def make_site(root: Path, now: dt.datetime, strict: bool = False) -> Built:
     files = Renderer(root / "templates", guide, moment, plan, bodies).render_all(report)
     check_links(plan, files, guide.config.base_url, report)
     report.raise_if_failed(strict)
+    files[urls.file_for(SERVICE_WORKER)] = service_worker(guide.config, plan, files)
     return Built(guide, plan, moment, files, report.warnings)
 
 
 def build(root: Path, out: Path, now: dt.datetime, strict: bool = False) -> Built:
     """Build the guide at `root` into `out`, replacing it only on success."""
     built = make_site(root, now, strict)
-    write_site(out, built.files, built.plan.static)
+    write_site(out, built.files, built.plan.static, index=index_site)
     return built
 
 

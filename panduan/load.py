@@ -137,7 +137,7 @@ class SourceTree:
 
 YAML_FILES = ("guide.yaml", "content/sources.yaml", "content/schedule.yaml",
               "content/parties.yaml", "content/tickets.yaml", "content/numbers.yaml")
-MARKDOWN_DIRS = ("content/pages",)
+MARKDOWN_DIRS = ("content/pages", "content/hoaxes")
 HELP_HINT = "check the indentation and that text containing ':' or '#' is in quotes"
 
 

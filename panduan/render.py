@@ -18,7 +18,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
-from . import urls
+from . import structured, urls
 from .model import Guide
 from .plan import Output, Plan
 from .problems import Report
@@ -52,6 +52,8 @@ class Renderer:
                  bodies: dict[str, Markup]):
         self.templates = templates
         self.env = environment(templates, guide.config.language)
+        self.env.globals.update(jsonld=structured.script, voting_event=structured.voting_event,
+                                claim_review=structured.claim_review, faq_page=structured.faq_page)
         self.guide, self.timeline, self.plan, self.bodies = guide, timeline, plan, bodies
 
     def render(self, output: Output) -> bytes:
@@ -59,6 +61,12 @@ class Renderer:
             if output.rooted_links:
                 return urls.rooted(self.guide.config.base_url, path)
             return urls.relative(output.url, path)
+
+        def asset(path: str) -> str:
+            """A file from static/css or static/js, by its name before fingerprinting."""
+            if path not in self.plan.assets:
+                raise jinja2.TemplateError(f"asset('{path}'): there is no static{path}")
+            return url(self.plan.assets[path])
 
         context = {
             "guide": self.guide,
@@ -68,6 +76,8 @@ class Renderer:
             "pages": self.guide.pages,
             "body": self.bodies.get(output.url, Markup("")),
             "url": url,
+            "asset": asset,
+            "absolute": lambda path: urls.absolute(self.guide.config.base_url, path),
             "canonical": urls.absolute(self.guide.config.base_url, output.url),
         }
         html = self.env.get_template(output.template).render(context)
