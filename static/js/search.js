@@ -4,7 +4,8 @@
   "use strict";
   var form = document.querySelector("[data-search]");
   var out = document.getElementById("hasil");
-  if (!form || !out || !window.URL || !window.DOMParser) return;
+  var status = document.getElementById("status-cari");
+  if (!form || !out || !status || !window.URL || !window.DOMParser) return;
   var field = form.elements.q;
   var loader = new URL(out.getAttribute("data-pagefind"), document.baseURI);
   var engine = null;
@@ -35,9 +36,7 @@
 
   function show(query, results) {
     out.textContent = "";
-    var status = document.createElement("p");
     status.textContent = say(results.length ? "data-found" : "data-none", query, results.length);
-    out.appendChild(status);
     if (!results.length) return;
     var list = document.createElement("ol");
     results.forEach(function (result) {
@@ -56,13 +55,13 @@
 
   function run(query) {
     query = query.trim();
-    if (!query) { out.textContent = ""; return; }
+    if (!query) { out.textContent = status.textContent = ""; return; }
     load().then(function (pagefind) { return pagefind.search(query); })
       .then(function (search) {
         return Promise.all(search.results.slice(0, 10).map(function (r) { return r.data(); }));
       })
       .then(function (results) { if (field.value.trim() === query) show(query, results); })
-      .catch(function () { out.textContent = out.getAttribute("data-failed"); });
+      .catch(function () { out.textContent = ""; status.textContent = out.getAttribute("data-failed"); });
   }
 
   form.addEventListener("submit", function (event) {

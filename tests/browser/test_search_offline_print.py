@@ -34,7 +34,7 @@ def test_search_finds_the_right_page(page, static_server, built):
     first = page.locator("#hasil ol li a").first
     first.wait_for(timeout=10_000)
     assert first.get_attribute("href").endswith("/partai/")
-    assert "1 hasil untuk “Gabthat”" in page.locator("#hasil p").first.inner_text()
+    assert "1 hasil untuk “Gabthat”" in page.locator("#status-cari").inner_text()
     assert page.url.endswith("/cari/?q=Gabthat")
     page.goto(static_server(built) + "cari/?q=dipenjara")    # a shared search link runs the query
     page.locator("#hasil ol li a").first.wait_for(timeout=10_000)
