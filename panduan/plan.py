@@ -22,7 +22,6 @@ PARTIES = "content/parties.yaml"
 TICKETS = "content/tickets.yaml"
 NUMBERS = "content/numbers.yaml"
 BLOCK_INPUTS = {"ballots": (), "report_channels": (), "key_numbers": (NUMBERS,)}
-FACT_CHECKS = "content/hoaxes/*"
 SERVICE_WORKER = "/sw.js"         # written by `offline`; at the root so its scope is the whole site
 SEARCH_INDEX = "/pagefind/"       # written by `search` after the pages
 FINGERPRINTED = ("css/", "js/")   # static folders whose files get a content hash in their name
@@ -65,15 +64,16 @@ class Plan:
 
 def plan_site(guide: Guide, static_dir: Path, report: Report) -> Plan:
     """Decide every output file; report two outputs writing one file."""
+    checks = tuple(check.path for check in guide.fact_checks)
     outputs = [
-        Output("/", "home.html", guide.config.title, (SCHEDULE, NUMBERS, SOURCES), uses_now=True),
+        Output("/", "home.html", guide.config.title, (SCHEDULE, NUMBERS, SOURCES) + checks, uses_now=True),
         Output("/jadwal/", "schedule.html", "Jadwal dan Tahapan", (SCHEDULE, SOURCES), uses_now=True),
         Output("/partai/", "parties.html", "Partai Politik Peserta", (PARTIES, TICKETS, SOURCES)),
         Output("/paslon/", "tickets.html", "Pasangan Calon Presiden dan Wakil Presiden",
                (TICKETS, PARTIES, SOURCES)),
         Output("/sumber/", "sources.html", "Sumber", ("*",)),
-        Output("/cek-fakta/", "factchecks.html", "Cek Fakta", (FACT_CHECKS, SOURCES)),
-        Output("/cari/", "search.html", "Cari", ()),
+        Output("/cek-fakta/", "factchecks.html", "Cek Fakta", checks),
+        Output("/cari/", "search.html", "Cari", checks),
         Output("/404.html", "404.html", "Halaman tidak ditemukan", (), rooted_links=True),
     ]
     claimed = {o.url: f"the built-in page '{o.title}'" for o in outputs}
