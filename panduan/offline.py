@@ -12,7 +12,8 @@ site works the same without it.
 
 Pages are fetched from the network first (they change: the countdown, the
 current stage) and from the cache when the network fails; every page read
-online is kept too, so it can be read again offline.
+online is kept too, so it can be read again offline. Offline, a page that was
+never kept redirects to the kept home page.
 """
 from __future__ import annotations
 
@@ -46,9 +47,14 @@ self.addEventListener("fetch", (event) => {
       event.waitUntil(caches.open(CACHE).then((cache) => cache.put(request, copy)));
     }
     return response;
-  }).catch(() => caches.match(request, {ignoreSearch: true}).then((kept) =>
-    kept || (request.mode === "navigate" ? caches.match(KEEP[0]) : Response.error()))));
+  }).catch(() => caches.match(request, {ignoreSearch: true}).then((kept) => kept || elsewhere(request))));
 });
+// A page not kept: send the reader to the kept home page (at its own address, so its links work).
+function elsewhere(request) {
+  if (request.mode !== "navigate") return Response.error();
+  const home = new URL(KEEP[0], self.location).href;
+  return caches.match(home).then((page) => page ? Response.redirect(home, 302) : Response.error());
+}
 """
 
 
