@@ -9,15 +9,17 @@ never replace a good site.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import urls
+from .i18n import check_translations, load_catalogues, localize, ordered
 from .linkcheck import check_links
 from .load import load_tree
 from .model import Guide, build_guide
 from .offline import check_offline, service_worker
-from .plan import SERVICE_WORKER, Plan, plan_site
+from .plan import SERVICE_WORKER, TITLE_KEYS, Plan, fact_check_url, plan_site
 from .problems import Problem, Report
 from .prose import LinkTargets, Prose
 from .render import Renderer
@@ -41,17 +43,26 @@ def make_site(root: Path, now: dt.datetime, strict: bool = False) -> Built:
     tree = load_tree(root, report)
     guide = build_guide(tree, report)
     report.raise_if_failed(strict)   # nothing more can be checked without a sound model
-    plan = plan_site(guide, root / "static", report)
+    default = guide.config.language
+    catalogues = load_catalogues(tree, default, root / "templates", report, TITLE_KEYS)
+    check_translations(guide, default, report)
+    report.raise_if_failed(strict)
+    guides = {lang: localize(guide, lang, default) for lang in ordered(default)}
+    guide = guides[default]
+    plan = plan_site(guides, catalogues, root / "static", report)
     _check_nav(guide, plan, report)
     check_offline(guide.config, plan, report)
     targets = LinkTargets(
-        page_urls={o.page.path: o.url for o in plan.outputs if o.page is not None},
+        page_urls={**{p.path: urls.page_url(page.slug) for page in guide.pages for p in (page, *page.translations)},
+                   **{check.path: fact_check_url(check.slug) for check in guide.fact_checks}},
         site_urls=plan.urls(), static_files=plan.static_urls())
     prose = Prose(targets, report)
-    bodies = {o.url: prose.convert(o.page, o.url) for o in plan.outputs if o.page is not None}
+    bodies = {o.url: prose.convert(o.page, o.url, functools.partial(plan.localize, lang=o.lang))
+              for o in plan.outputs if o.page is not None}
     report.raise_if_failed(strict)
-    moment = timeline(guide, now)
-    files = Renderer(root / "templates", guide, moment, plan, bodies).render_all(report)
+    timelines = {lang: timeline(guides[lang], now) for lang in guides}
+    moment = timelines[default]
+    files = Renderer(root / "templates", guides, catalogues, timelines, plan, bodies).render_all(report)
     check_links(plan, files, guide.config.base_url, report)
     report.raise_if_failed(strict)
     files[urls.file_for(SERVICE_WORKER)] = service_worker(guide.config, plan, files)

@@ -2,7 +2,7 @@
 
 A reader who opened the guide once can read the pages listed under
 `offline:` in guide.yaml (voting day, how to vote validly, hoax tips, report
-channels ...) and the stylesheets with no connection, e.g. on voting day when
+channels ...), in every language they exist in, and the stylesheets with no connection, e.g. on voting day when
 networks are overloaded. `/sw.js` is generated from the plan: its cache list
 is those pages and every fingerprinted asset, and its cache name carries a
 digest of their bytes, so a changed page installs a new cache and the old one
@@ -68,7 +68,9 @@ def check_offline(config: Config, plan: Plan, report: Report) -> None:
 
 def service_worker(config: Config, plan: Plan, files: dict[str, bytes]) -> bytes:
     """The worker's source; the same plan and pages give the same bytes."""
-    pages = [item.link for item in config.offline] or ["/"]
+    by_url = {output.url: output for output in plan.outputs}
+    chosen = [by_url[item.link] for item in config.offline] or [by_url["/"]]
+    pages = [version.url for output in chosen for version in plan.versions(output)]   # every language
     keep = pages + sorted(plan.assets.values())
     digest = hashlib.sha256(WORKER.encode())
     sources = {s.url: s.source for s in plan.static}

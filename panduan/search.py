@@ -9,11 +9,13 @@ the page's `<html lang>`.
 
 The index is made in the fresh output folder before it replaces the old site,
 so a failed indexing leaves the published site as it was. Pagefind's output is
-a function of the HTML it reads: two builds of one tree give the same bytes
-(tests/test_reach.py checks it with the whole-site byte-identity test).
+a function of the HTML it reads, except the order of the languages in
+pagefind-entry.json (a hash map in Pagefind): that file is rewritten with
+sorted keys, so two builds of one tree give the same bytes (tested).
 """
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -35,3 +37,6 @@ def index_site(folder: Path) -> None:
     if result.returncode != 0 or not (folder / SEARCH_INDEX.strip("/") / "pagefind.js").is_file():
         detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
         raise ContentError([Problem("search index", 0, 0, f"Pagefind failed: {detail[0]}", HINT)])
+    entry = folder / SEARCH_INDEX.strip("/") / "pagefind-entry.json"
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    entry.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")

@@ -157,10 +157,12 @@ def test_every_page_weighs_at_most_30_kb_gzip(site):
 def test_service_worker_keeps_the_key_pages(site):
     worker = (site / "sw.js").read_text(encoding="utf-8")
     keep = json.loads(re.search(r"^const KEEP = (.*);$", worker, re.M).group(1))
-    assert keep[:6] == ["./", "cara-mencoblos/", "kenali-hoaks/", "lapor-hoaks/", "cetak/", "cek-fakta/"]
+    pages = [k for k in keep if k.endswith("/")]
+    assert pages == ["./", "en/", "cara-mencoblos/", "en/cara-mencoblos/", "kenali-hoaks/", "en/kenali-hoaks/",
+                     "lapor-hoaks/", "en/lapor-hoaks/", "cetak/", "en/cetak/", "cek-fakta/"]   # both languages
+    assert all((site / path / "index.html").is_file() for path in pages)
     css = [k for k in keep if k.startswith("css/")]
     assert css and all((site / path).is_file() for path in css)
-    assert all((site / path / "index.html").is_file() for path in keep[:6])
 
 
 def test_service_worker_version_follows_the_key_pages(tmp_path):
@@ -177,9 +179,9 @@ def test_service_worker_version_follows_the_key_pages(tmp_path):
 
 def test_search_index_is_built_and_identical_across_builds(site, tmp_path):
     entry = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
-    assert list(entry["languages"]) == ["id"]
-    indexed = entry["languages"]["id"]["page_count"]
-    assert indexed == len(pages(site)) - 2       # not the 404 page nor the search page itself
+    assert sorted(entry["languages"]) == ["en", "id"]
+    indexed = sum(language["page_count"] for language in entry["languages"].values())
+    assert indexed == len(pages(site)) - 4       # not the 404 pages nor the search pages themselves
     again = tmp_path / "again"
     shutil.copytree(REPO, tmp_path / "src", ignore=shutil.ignore_patterns("_site", ".git", "tests", "bench"))
     assert run_build(tmp_path / "src", "--out", str(again), "--now", NOW, "--strict").returncode == 0
