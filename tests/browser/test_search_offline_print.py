@@ -82,12 +82,13 @@ def test_key_pages_read_offline_after_one_visit(browser, built):
     context.close()
 
 
-def test_printable_guide_is_one_page(page, static_server, built):
-    page.goto(static_server(built) + "cetak/")
+@pytest.mark.parametrize("path", ["cetak/", "en/cetak/"])
+def test_printable_guide_is_one_page(page, static_server, built, path):
+    page.goto(static_server(built) + path)
     pdf = page.pdf(prefer_css_page_size=True)
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
     page.emulate_media(media="print")
     assert not page.locator(".site-footer").is_visible()
     assert not page.locator(".share").is_visible()
     assert page.locator(".ballots li").count() == 5
-    assert "ditandatangani Ketua KPPS" in page.locator("main").inner_text()
+    assert "Ketua KPPS" in page.locator("main").inner_text()
