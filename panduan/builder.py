@@ -20,11 +20,13 @@ from .ical import CALENDAR_KEYS
 from .living import Living, check_message_links
 from .load import load_tree
 from .model import Guide, build_guide
+from .offline import check_offline, service_worker
 from .phases import NAME_KEYS, Clock, check_phases_used, clock, publish, resolve_phases
-from .plan import TITLE_KEYS, Plan, plan_site
+from .plan import SERVICE_WORKER, TITLE_KEYS, Plan, fact_check_url, plan_site
 from .problems import Problem, Report
 from .prose import LinkTargets, Prose
 from .render import Renderer
+from .search import index_site
 from .timeline import Timeline, timeline
 from .write import write_site
 
@@ -61,8 +63,10 @@ def make_site(root: Path, now: dt.datetime, strict: bool = False, drafts: bool =
     plan = plan_site(guides, catalogues, root / "static", report)
     _check_nav(guide, plan, report, hidden)
     check_message_links(guide, plan, hidden, report)
+    check_offline(guide.config, plan, report)
     targets = LinkTargets(
-        page_urls={p.path: urls.page_url(page.slug) for page in guide.pages for p in (page, *page.translations)},
+        page_urls={**{p.path: urls.page_url(page.slug) for page in guide.pages for p in (page, *page.translations)},
+                   **{check.path: fact_check_url(check.slug) for check in guide.fact_checks}},
         site_urls=plan.urls(), static_files=plan.static_urls(), hidden=hidden)
     prose = Prose(targets, report)
     bodies = {o.url: prose.convert(o.page, o.url, functools.partial(plan.localize, lang=o.lang))
@@ -76,13 +80,14 @@ def make_site(root: Path, now: dt.datetime, strict: bool = False, drafts: bool =
     files.update(living.files())
     check_links(plan, files, guide.config.base_url, report)
     report.raise_if_failed(strict)
+    files[urls.file_for(SERVICE_WORKER)] = service_worker(guide.config, plan, files)
     return Built(guide, plan, moment, files, report.warnings, moment_clock)
 
 
 def build(root: Path, out: Path, now: dt.datetime, strict: bool = False, drafts: bool = False) -> Built:
     """Build the guide at `root` into `out`, replacing it only on success."""
     built = make_site(root, now, strict, drafts)
-    write_site(out, built.files, built.plan.static)
+    write_site(out, built.files, built.plan.static, index=index_site)
     return built
 
 

@@ -83,6 +83,7 @@ class Config:
     election: Election
     nav: tuple[NavItem, ...]
     report_channels: tuple[ReportChannel, ...]
+    offline: tuple[NavItem, ...] = ()    # pages the service worker keeps (title empty)
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,7 @@ class Page:
     changes: tuple[Change, ...] = ()      # newest first
     lang: str = ""          # the language it is written in
     translations: tuple["Page", ...] = ()   # the same page in other languages (x.en.md)
+    layout: str = "page"    # page, faq or print (schema.LAYOUTS)
 
     def translation(self, lang: str) -> "Page | None":
         return next((page for page in self.translations if page.lang == lang), None)
@@ -172,6 +174,30 @@ class Page:
     def in_language(self, lang: str) -> "Page":
         """This page as read in `lang`: its translation, or itself when there is none."""
         return self if lang == self.lang else self.translation(lang) or self
+
+
+@dataclass(frozen=True)
+class FactCheck:
+    path: str               # the Markdown source, e.g. content/hoaxes/golput-dipenjara.md
+    slug: str
+    claim: str
+    verdict: str            # one of schema.VERDICTS
+    summary: str
+    checked: dt.date
+    sources: tuple[Citation, ...]
+    appeared_in: str | None
+    appeared_on: dt.date | None
+    body: str               # the explanation, Markdown
+    body_line: int
+
+    @property
+    def title(self) -> str:
+        return self.claim
+
+    @property
+    def updated(self) -> dt.date:
+        """A fact check was last updated when it was last checked."""
+        return self.checked
 
 
 @dataclass(frozen=True)
@@ -203,6 +229,7 @@ class Guide:
     tickets: tuple[Ticket, ...]
     numbers: tuple[KeyNumber, ...]
     pages: tuple[Page, ...]
+    fact_checks: tuple[FactCheck, ...]
     # where each source id is cited: id -> sorted tuple of (path, line)
     citations: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
     messages: tuple[Message, ...] = ()
@@ -272,6 +299,7 @@ def build_guide(tree: SourceTree, report: Report) -> Guide | None:
     default = config.language if config is not None else LANGUAGES[0]
     pages = _read_pages(tree, report, cite, zone, default)
     messages = _read_messages(tree, report, cite, zone)
+    fact_checks = _read_fact_checks(tree, report, cite)
     for source_id, where in source_lines.items():
         if source_id not in cite.cited:
             report.warn("content/sources.yaml", *where, f"source '{source_id}' is never cited",
@@ -279,7 +307,8 @@ def build_guide(tree: SourceTree, report: Report) -> Guide | None:
     if config is None:
         return None
     citations = {key: tuple(sorted(places)) for key, places in sorted(cite.cited.items())}
-    return Guide(config, tuple(sources.values()), stages, parties, tickets, numbers, pages, citations, messages)
+    return Guide(config, tuple(sources.values()), stages, parties, tickets, numbers, pages, fact_checks, citations,
+                 messages)
 
 
 def _read_sources(tree: SourceTree, report: Report):
@@ -319,8 +348,9 @@ def _read_config(tree: SourceTree, report: Report, cite: _Citer) -> Config | Non
         ReportChannel(c["name"], c["url"], c["description"], c["whatsapp"], c["email"],
                       cite(c["source"], path, c.value_where("source")))
         for c in item["report_channels"] if _complete(c, schema.REPORT_CHANNEL))
+    offline = tuple(NavItem("", link, item["offline"].where(index)[0]) for index, link in enumerate(item["offline"]))
     return Config(item["title"], item["description"], item["base_url"], item["language"], item["timezone"],
-                  config_election, nav, channels)
+                  config_election, nav, channels, offline)
 
 
 def _read_stages(tree: SourceTree, report: Report, cite: _Citer) -> tuple[Stage, ...]:
@@ -433,7 +463,7 @@ def _read_pages(tree: SourceTree, report: Report, cite: _Citer, zone: ZoneInfo,
                 default: str) -> tuple[Page, ...]:
     pages, translated = [], []
     for path, source in sorted(tree.files.items()):
-        if not path.endswith(".md") or not source.ok:
+        if not path.startswith("content/pages/") or not path.endswith(".md") or not source.ok:
             continue
         original, lang = _translation_of(path)
         if lang is not None:
@@ -453,7 +483,8 @@ def _read_pages(tree: SourceTree, report: Report, cite: _Citer, zone: ZoneInfo,
                                key=lambda c: c.date, reverse=True))
         pages.append(Page(path, slug, item["title"], item["summary"], item["order"], citations,
                           tuple(item["blocks"]), source.body, source.body_line,
-                          _window(item, path, zone, report), item["updated"], changes, default))
+                          _window(item, path, zone, report), item["updated"], changes, default,
+                          layout=item["layout"]))
     by_path = {page.path: page for page in pages}
     translations: dict[str, list[Page]] = {}
     for path, source, original, lang in translated:
@@ -493,3 +524,31 @@ def _translated_front_matter(data, path: str, original: str, report: Report) -> 
                        f"set it in {original}, and remove it here")
             del data[key]
     return schema.validate(data, schema.TRANSLATED_PAGE, path, report, (1, 1))
+
+
+def _read_fact_checks(tree: SourceTree, report: Report, cite: _Citer) -> tuple[FactCheck, ...]:
+    """Fact checks, newest check first."""
+    checks = []
+    for path, source in sorted(tree.files.items()):
+        if not path.startswith("content/hoaxes/") or not path.endswith(".md") or not source.ok:
+            continue
+        item = schema.validate(source.data, schema.FACT_CHECK, path, report, (1, 1))
+        if not _complete(item, schema.FACT_CHECK):
+            continue
+        slug = item["slug"] or PurePosixPath(path).stem
+        if not schema.SLUG.match(slug):
+            report.add(path, 0, 0, f"the file name gives the address '{slug}', which is not a valid slug",
+                       "rename the file using lowercase letters, digits and hyphens, or set 'slug:'")
+            continue
+        if not item["sources"]:
+            report.add(path, *item.value_where("sources"), "a fact check needs at least one source",
+                       "list the ids of the sources that show what is true, e.g. sources: [pkpu-3-2022]")
+            continue
+        if not source.body.strip():
+            report.add(path, source.body_line, 0, "the fact check has no explanation",
+                       "after the front matter, explain in a few sentences what is true and why")
+        citations = tuple(c for index, source_id in enumerate(item["sources"])
+                          if (c := cite(source_id, path, item["sources"].where(index))) is not None)
+        checks.append(FactCheck(path, slug, item["claim"], item["verdict"], item["summary"], item["checked"],
+                                citations, item["appeared_in"], item["appeared_on"], source.body, source.body_line))
+    return tuple(sorted(checks, key=lambda c: (-c.checked.toordinal(), c.slug)))

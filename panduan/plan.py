@@ -10,12 +10,13 @@ a clash is a content problem, reported before anything is written.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import urls
 from .i18n import Catalogues, catalogue_path, prefix
-from .model import Guide, Page
+from .model import FactCheck, Guide, Page
 from .problems import Report
 
 SETTINGS = "guide.yaml"
@@ -25,10 +26,13 @@ PARTIES = "content/parties.yaml"
 TICKETS = "content/tickets.yaml"
 NUMBERS = "content/numbers.yaml"
 TITLE_KEYS = ("title.schedule", "title.parties", "title.tickets", "title.sources", "title.not_found",
-              "title.updates", "title.calendar", "title.voting_day_calendar")
+              "title.updates", "title.calendar", "title.voting_day_calendar", "title.fact_checks", "title.search")
 # made once, in the default language, for the whole site: they are for machines, not readers
 SITE_FILES = ("/sitemap.xml", "/robots.txt", "/next-change.json")
 BLOCK_INPUTS = {"ballots": (), "report_channels": (), "key_numbers": (NUMBERS,)}
+SERVICE_WORKER = "/sw.js"         # written by `offline`; at the root so its scope is the whole site
+SEARCH_INDEX = "/pagefind/"       # written by `search` after the pages
+FINGERPRINTED = ("css/", "js/")   # static folders whose files get a content hash in their name
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,7 @@ class Output:
                                    # content/messages.yaml (every page shows the phase's banners,
                                    # so every page also follows the phase)
     uses_now: bool = False         # its main content follows the clock (days, stage statuses)
-    page: Page | None = None
+    page: Page | FactCheck | None = None   # the Markdown source rendered, if any
     rooted_links: bool = False     # served at any address (404): link from the site's root
     lang: str = "id"               # the language it is written in
     key: str = ""                  # its address in the default language: the same page in every language
@@ -60,6 +64,7 @@ class StaticFile:
 class Plan:
     outputs: tuple[Output, ...]
     static: tuple[StaticFile, ...]
+    assets: dict[str, str] = field(default_factory=dict)   # /css/site.css -> /css/site.<hash>.css
 
     def urls(self) -> frozenset[str]:
         return frozenset(o.url for o in self.outputs)
@@ -100,24 +105,40 @@ def plan_site(guides: dict[str, Guide], catalogues: Catalogues, static_dir: Path
                key="/next-change.json"),
     ]
     files = {o.file: o.url for o in outputs}
-    static = []
+    files[urls.file_for(SERVICE_WORKER)] = SERVICE_WORKER
+    static, assets = [], {}
     for path in sorted(static_dir.rglob("*")) if static_dir.is_dir() else ():
         if path.is_symlink() or not path.is_file():
             continue
         relative = path.relative_to(static_dir).as_posix()
-        if relative in files:
-            report.add(f"static/{relative}", 0, 0, f"would overwrite the page {files[relative]}",
+        if relative in files or relative.startswith(SEARCH_INDEX.strip("/") + "/"):
+            report.add(f"static/{relative}", 0, 0, f"would overwrite the page {files.get(relative, SEARCH_INDEX)}",
                        "rename or move the file")
             continue
-        static.append(StaticFile("/" + relative, path))
-    return Plan(tuple(outputs), tuple(static))
+        if relative.startswith(FINGERPRINTED):
+            assets["/" + relative] = "/" + fingerprinted(relative, path.read_bytes())
+        static.append(StaticFile(assets.get("/" + relative, "/" + relative), path))
+    return Plan(tuple(outputs), tuple(static), assets)
+
+
+def fingerprinted(relative: str, data: bytes) -> str:
+    """css/site.css -> css/site.3f2a1b9c0d.css: a new name whenever the content changes,
+    so browsers may keep each file for a year."""
+    stem, dot, extension = relative.rpartition(".")
+    digest = hashlib.sha256(data).hexdigest()[:10]
+    return f"{stem}.{digest}.{extension}" if dot else f"{relative}.{digest}"
+
+
+def fact_check_url(slug: str) -> str:
+    return f"/cek-fakta/{slug}/"
 
 
 def _plan_language(guide: Guide, lang: str, root: str, catalogues: Catalogues, report: Report) -> list[Output]:
     title = functools.partial(catalogues.text, lang)
     catalogue = (catalogue_path(lang),)
+    checks = tuple(check.path for check in guide.fact_checks)
     builtin = [
-        ("/", "home.html", guide.config.title, (SCHEDULE, NUMBERS, SOURCES, TICKETS), True),
+        ("/", "home.html", guide.config.title, (SCHEDULE, NUMBERS, SOURCES, TICKETS) + checks, True),
         ("/jadwal/", "schedule.html", title("title.schedule"), (SCHEDULE, SOURCES), True),
         ("/partai/", "parties.html", title("title.parties"), (PARTIES, TICKETS, SOURCES), False),
         ("/paslon/", "tickets.html", title("title.tickets"), (TICKETS, PARTIES, SOURCES), False),
@@ -127,6 +148,7 @@ def _plan_language(guide: Guide, lang: str, root: str, catalogues: Catalogues, r
         ("/pembaruan/atom.xml", "atom.xml", title("title.updates"), ("*",), False),
         ("/jadwal.ics", "", title("title.calendar"), (SCHEDULE,), False),
         ("/hari-pemungutan-suara.ics", "", title("title.voting_day_calendar"), (SETTINGS, SCHEDULE), False),
+        ("/cari/", "search.html", title("title.search"), checks, False),
     ]
     outputs = [Output(root + url, template, text, inputs + catalogue, uses_now, lang=lang, key=url)
                for url, template, text, inputs, uses_now in builtin]
@@ -143,4 +165,22 @@ def _plan_language(guide: Guide, lang: str, root: str, catalogues: Catalogues, r
         claimed[root + url] = page.path
         inputs = (page.path, SOURCES) + tuple(i for block in page.blocks for i in BLOCK_INPUTS[block]) + catalogue
         outputs.append(Output(root + url, "page.html", page.title, inputs, page=page, lang=lang, key=url))
+    if root == "":   # fact checks are written in the default language only, for now
+        outputs += _plan_fact_checks(guide, lang, claimed, title("title.fact_checks"), catalogue, report)
+    return outputs
+
+
+def _plan_fact_checks(guide: Guide, lang: str, claimed: dict[str, str], list_title: str,
+                      catalogue: tuple[str, ...], report: Report) -> list[Output]:
+    checks = tuple(check.path for check in guide.fact_checks)
+    outputs = [Output("/cek-fakta/", "factchecks.html", list_title, checks + catalogue, lang=lang, key="/cek-fakta/")]
+    for check in guide.fact_checks:
+        url = fact_check_url(check.slug)
+        if url in claimed:
+            report.add(check.path, 0, 0, f"the address {url} is already used by {claimed[url]}",
+                       "set a different 'slug:' in the front matter")
+            continue
+        claimed[url] = check.path
+        outputs.append(Output(url, "factcheck.html", check.claim, (check.path, SOURCES) + catalogue, page=check,
+                              lang=lang, key=url))
     return outputs

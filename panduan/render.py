@@ -22,7 +22,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
-from . import urls
+from . import structured, urls
 from .i18n import Catalogues
 from .model import Guide
 from .plan import Output, Plan
@@ -73,6 +73,8 @@ class Renderer:
                  extras: dict[str, dict] | None = None):
         self.templates = templates
         self.env = environment(templates)
+        self.env.globals.update(jsonld=structured.script, voting_event=structured.voting_event,
+                                claim_review=structured.claim_review, faq_page=structured.faq_page)
         self.guides, self.catalogues, self.timelines = guides, catalogues, timelines
         self.plan, self.bodies = plan, bodies
         self.extras = extras or {}     # more names for the templates of each language (see `living`)
@@ -90,6 +92,12 @@ class Renderer:
             """A link to a site path, to its version in this output's language if it has one."""
             return link(self.plan.localize(path, output.lang))
 
+        def asset(path: str) -> str:
+            """A file from static/css or static/js, by its name before fingerprinting."""
+            if path not in self.plan.assets:
+                raise jinja2.TemplateError(f"asset('{path}'): there is no static{path}")
+            return link(self.plan.assets[path])
+
         alternates = [Alternate(o.lang, self.catalogues.text(o.lang, "language.name"), link(o.url),
                                 urls.absolute(base_url, o.url)) for o in self.plan.versions(output)]
         context = {
@@ -103,6 +111,8 @@ class Renderer:
             "t": self.catalogues.translator(output.lang),
             "alternates": alternates,
             "default_alternate": alternates[0],
+            "asset": asset,
+            "absolute": lambda path: urls.absolute(base_url, path),
             "canonical": urls.absolute(base_url, output.url),
             **self.extras.get(output.lang, {}),
         }

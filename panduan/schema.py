@@ -379,6 +379,8 @@ GUIDE = Schema("guide settings", {
     "election": Field(Record(ELECTION), "the election"),
     "nav": Field(ListOf(Record(NAV_ITEM)), "the main navigation"),
     "report_channels": Field(ListOf(Record(REPORT_CHANNEL)), "where to report hoaxes"),
+    "offline": Field(ListOf(SitePath(), unique=True), "pages kept on the reader's phone for reading offline, "
+                     "e.g. /cara-mencoblos/", required=False, default=()),
 })
 
 STAGE = Schema("stage", {
@@ -425,6 +427,7 @@ NUMBER = Schema("key number", {
 })
 
 BLOCKS = ("ballots", "report_channels", "key_numbers")
+LAYOUTS = ("page", "faq", "print")
 
 CHANGE = Schema("change note", {
     "date": Field(Date(), "when the change was made"),
@@ -471,6 +474,23 @@ PAGE = Schema("page front matter", {
     **WINDOW,
     "updated": Field(Date(), "last updated (default: the last git commit of the file)", required=False),
     "changes": Field(ListOf(Record(CHANGE)), "change notes for readers, any order", required=False, default=()),
+    "layout": Field(Choice(*LAYOUTS), "page: ordinary page; faq: every ## heading is a question answered by the "
+                    "text under it; print: fits one printed sheet", required=False, default="page"),
+})
+
+# A fact check's verdict, from false to true; templates name each one.
+VERDICTS = ("hoaks", "salah", "menyesatkan", "sebagian-benar", "benar")
+
+FACT_CHECK = Schema("fact-check front matter", {
+    "claim": Field(Text(), "the claim as it circulated, in one sentence"),
+    "verdict": Field(Choice(*VERDICTS), "hoaks (made up), salah (false), menyesatkan (misleading), "
+                     "sebagian-benar (partly true) or benar (true)"),
+    "summary": Field(Text(), "what is true, in one sentence; shown in lists and search results"),
+    "checked": Field(Date(), "when the guide checked the claim"),
+    "sources": Field(ListOf(Slug(), unique=True), "source ids that show what is true"),
+    "appeared_in": Field(Text(), "where the claim circulated, e.g. WhatsApp groups", required=False),
+    "appeared_on": Field(Date(), "when the claim was first seen", required=False),
+    "slug": Field(Slug(), "the entry's address; defaults to the file name", required=False),
 })
 
 

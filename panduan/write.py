@@ -12,11 +12,14 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 from .plan import StaticFile
 
 
-def write_site(out: Path, files: dict[str, bytes], static: tuple[StaticFile, ...]) -> None:
+def write_site(out: Path, files: dict[str, bytes], static: tuple[StaticFile, ...],
+               index: Callable[[Path], None] | None = None) -> None:
+    """Write the site; `index` (the search indexer) runs on the fresh folder before the swap."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
@@ -29,6 +32,8 @@ def write_site(out: Path, files: dict[str, bytes], static: tuple[StaticFile, ...
             target = _inside(fresh, name)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+        if index is not None:
+            index(fresh)
         _normalise_modes(fresh)
         _swap(fresh, out)
     except BaseException:

@@ -1,0 +1,42 @@
+"""Search: a static full-text index of the built site, made with Pagefind.
+
+Pagefind (the PyPI package `pagefind[bin]` ships its binary) reads the
+written HTML and writes the index and its small loader into /pagefind/; the
+search page's script (static/js/search.js) queries it in the browser, so no
+server-side component is needed. Only what a template marks
+`data-pagefind-body` (the main text of each page) is indexed, per language of
+the page's `<html lang>`.
+
+The index is made in the fresh output folder before it replaces the old site,
+so a failed indexing leaves the published site as it was. Pagefind's output is
+a function of the HTML it reads, except the order of the languages in
+pagefind-entry.json (a hash map in Pagefind): that file is rewritten with
+sorted keys, so two builds of one tree give the same bytes (tested).
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from .plan import SEARCH_INDEX
+from .problems import ContentError, Problem
+
+HINT = "install it with: python3 -m pip install 'pagefind[bin]' (see pyproject.toml)"
+
+
+def index_site(folder: Path) -> None:
+    """Write the search index into `folder`; raises ContentError if Pagefind fails."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(folder),
+               "--output-subdir", SEARCH_INDEX.strip("/"), "--silent"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise ContentError([Problem("search index", 0, 0, f"Pagefind could not run: {error}", HINT)]) from None
+    if result.returncode != 0 or not (folder / SEARCH_INDEX.strip("/") / "pagefind.js").is_file():
+        detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise ContentError([Problem("search index", 0, 0, f"Pagefind failed: {detail[0]}", HINT)])
+    entry = folder / SEARCH_INDEX.strip("/") / "pagefind-entry.json"
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    entry.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")

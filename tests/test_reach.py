@@ -1,0 +1,186 @@
+"""What reaches every reader: fact checks, structured data, sharing, light pages, offline, search index."""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from sites import NOW, REPO, assemble, run_build, tree_bytes
+
+BUDGET = 30 * 1024     # per page: HTML + CSS + JS, gzip
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("reach") / "site"
+    result = run_build(REPO, "--out", str(out), "--now", NOW, "--strict")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+class _Head(HTMLParser):
+    """Collects meta tags, JSON-LD, stylesheets, scripts and links of one page."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.meta: dict[str, str] = {}
+        self.jsonld: list[dict] = []
+        self.assets: list[str] = []
+        self.links: list[str] = []
+        self._in_jsonld = False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "meta" and ("property" in attrs or "name" in attrs):
+            self.meta[attrs.get("property") or attrs["name"]] = attrs.get("content", "")
+        elif tag == "script" and attrs.get("type") == "application/ld+json":
+            self._in_jsonld = True
+        elif tag == "script" and attrs.get("src"):
+            self.assets.append(attrs["src"])
+        elif tag == "link" and attrs.get("rel") == "stylesheet":
+            self.assets.append(attrs["href"])
+        elif tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+
+    def handle_endtag(self, tag):
+        self._in_jsonld = False
+
+    def handle_data(self, data):
+        if self._in_jsonld:
+            self.jsonld.append(json.loads(data))
+
+
+def head(site: Path, page: str) -> _Head:
+    return _Head((site / page).read_text(encoding="utf-8"))
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if "pagefind" not in p.relative_to(site).parts)
+
+
+def test_fact_checks_have_a_list_and_a_claim_review_each(site):
+    listing = (site / "cek-fakta/index.html").read_text(encoding="utf-8")
+    entries = sorted(p.stem for p in (REPO / "content/hoaxes").glob("*.md"))
+    assert 2 <= len(entries) <= 4
+    for slug in entries:
+        assert f'href="{slug}/"' in listing
+        data = head(site, f"cek-fakta/{slug}/index.html").jsonld
+        assert [d["@type"] for d in data] == ["ClaimReview"]
+        review = data[0]
+        assert review["url"] == f"https://panduan-pemilu.example/cek-fakta/{slug}/"
+        assert review["claimReviewed"] and review["itemReviewed"]["@type"] == "Claim"
+        assert review["reviewRating"]["alternateName"] in ("Hoaks", "Salah")
+        assert review["reviewRating"]["ratingValue"] == 1
+    golput = (site / "cek-fakta/golput-dipenjara/index.html").read_text(encoding="utf-8")
+    assert '<span class="verdict verdict-hoaks">Hoaks</span>' in golput
+    assert 'href="../../sumber/#infopublik-suara-sah"' in golput
+
+
+def test_voting_day_is_an_event_and_the_faq_a_faq_page(site):
+    event, = head(site, "index.html").jsonld
+    assert (event["@type"], event["startDate"], event["endDate"]) == ("Event", "2024-02-14", "2024-02-14")
+    assert event["location"]["address"]["addressCountry"] == "ID"
+    faq, = head(site, "tanya-jawab/index.html").jsonld
+    questions = re.findall(r"^## (.+)$", (REPO / "content/pages/tanya-jawab.md").read_text(encoding="utf-8"), re.M)
+    assert [q["name"] for q in faq["mainEntity"]] == questions
+    first = faq["mainEntity"][0]["acceptedAnswer"]["text"]
+    assert first.startswith("Rabu, 14 Februari 2024. TPS buka pukul 07.00 sampai 13.00")
+    assert "<" not in first
+
+
+def test_json_ld_cannot_be_closed_by_content(tmp_path):
+    root = assemble(tmp_path / "guide")
+    claim = "Kabar </script><script>alert(1)</script> & <!-- lain -->"
+    (root / "content/hoaxes/uji.md").write_text(
+        f"---\nclaim: '{claim}'\nverdict: salah\nsummary: Tidak benar.\nchecked: 2024-01-05\n"
+        "sources: [pkpu-3-2022]\n---\nPenjelasan.\n", encoding="utf-8")
+    result = run_build(root, "--now", NOW)
+    assert result.returncode == 0, result.stderr
+    html = (root / "_site/cek-fakta/uji/index.html").read_text(encoding="utf-8")
+    script = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    assert not re.search(r"[<>&]", script)
+    assert json.loads(script)["claimReviewed"] == claim
+    assert "<script>alert" not in html
+
+
+def test_open_graph_share_image_and_share_links(site):
+    for page in ("index.html", "cara-mencoblos/index.html", "cek-fakta/golput-dipenjara/index.html"):
+        parsed = head(site, page)
+        url = parsed.meta["og:url"]
+        assert url.startswith("https://panduan-pemilu.example/") and parsed.meta["og:title"]
+        assert parsed.meta["og:description"] and parsed.meta["twitter:card"] == "summary_large_image"
+        image = parsed.meta["og:image"]
+        assert image == "https://panduan-pemilu.example/img/bagikan.png"
+        assert (site / "img/bagikan.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        shares = {urlsplit(link).netloc: parse_qs(urlsplit(link).query) for link in parsed.links
+                  if urlsplit(link).netloc in ("wa.me", "t.me", "x.com", "www.facebook.com")}
+        assert shares["wa.me"]["text"][0].endswith(" " + url)
+        assert shares["t.me"]["url"] == [url] and shares["x.com"]["url"] == [url]
+        assert shares["www.facebook.com"]["u"] == [url]
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert "https%3A%2F%2Fpanduan-pemilu.example%2F" in html
+
+
+def test_assets_are_fingerprinted_by_content(site):
+    assets = sorted(p.relative_to(site).as_posix() for d in ("css", "js") for p in (site / d).iterdir())
+    assert assets and all(re.fullmatch(r"(css|js)/[a-z-]+\.[0-9a-f]{10}\.(css|js)", a) for a in assets)
+    for name in assets:
+        stem, digest, extension = name.rsplit(".", 2)
+        original = REPO / "static" / f"{stem}.{extension}"
+        assert hashlib.sha256(original.read_bytes()).hexdigest()[:10] == digest
+    assert head(site, "jadwal/index.html").assets[0].startswith("../css/site.")
+
+
+def test_every_page_weighs_at_most_30_kb_gzip(site):
+    """HTML plus the stylesheets and scripts it loads, as transferred with gzip."""
+    heaviest = {}
+    for page in pages(site):
+        html = page.read_bytes()
+        total = len(gzip.compress(html, mtime=0))
+        for asset in _Head(html.decode("utf-8")).assets:
+            target = (site / asset.lstrip("/")) if asset.startswith("/") else (page.parent / asset)
+            total += len(gzip.compress(target.resolve().read_bytes(), mtime=0))
+        heaviest[page.relative_to(site).as_posix()] = total
+    assert len(heaviest) >= 19
+    over = {page: size for page, size in heaviest.items() if size > BUDGET}
+    assert not over, f"pages over {BUDGET} bytes gzip: {over}"
+
+
+def test_service_worker_keeps_the_key_pages(site):
+    worker = (site / "sw.js").read_text(encoding="utf-8")
+    keep = json.loads(re.search(r"^const KEEP = (.*);$", worker, re.M).group(1))
+    pages = [k for k in keep if k.endswith("/")]
+    assert pages == ["./", "en/", "cara-mencoblos/", "en/cara-mencoblos/", "kenali-hoaks/", "en/kenali-hoaks/",
+                     "lapor-hoaks/", "en/lapor-hoaks/", "cetak/", "en/cetak/", "cek-fakta/"]   # both languages
+    assert all((site / path / "index.html").is_file() for path in pages)
+    css = [k for k in keep if k.startswith("css/")]
+    assert css and all((site / path).is_file() for path in css)
+
+
+def test_service_worker_version_follows_the_key_pages(tmp_path):
+    root = assemble(tmp_path / "guide")
+    version = lambda out: re.search(r'const VERSION = "([0-9a-f]+)"', (out / "sw.js").read_text()).group(1)  # noqa: E731
+    for out in ("a", "b"):
+        assert run_build(root, "--out", str(tmp_path / out), "--now", NOW).returncode == 0
+    assert version(tmp_path / "a") == version(tmp_path / "b")
+    page = root / "content/pages/cara-mencoblos.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nSatu kalimat baru.\n", encoding="utf-8")
+    assert run_build(root, "--out", str(tmp_path / "c"), "--now", NOW).returncode == 0
+    assert version(tmp_path / "c") != version(tmp_path / "a")
+
+
+def test_search_index_is_built_and_identical_across_builds(site, tmp_path):
+    entry = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    assert sorted(entry["languages"]) == ["en", "id"]
+    indexed = sum(language["page_count"] for language in entry["languages"].values())
+    assert indexed == len(pages(site)) - 4       # not the 404 pages nor the search pages themselves
+    again = tmp_path / "again"      # another output folder: nothing of its path may leak into the index
+    assert run_build(REPO, "--out", str(again), "--now", NOW, "--strict").returncode == 0
+    assert tree_bytes(again) == tree_bytes(site)
