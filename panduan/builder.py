@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import urls
+from .cache import BuildCache
 from .linkcheck import check_links
 from .load import load_tree
 from .model import Guide, build_guide
@@ -33,10 +34,21 @@ class Built:
     warnings: list[Problem]
 
 
-def make_site(root: Path, now: dt.datetime, strict: bool = False) -> Built:
-    """Load, check, model, plan and render; raises ContentError on problems."""
+def make_site(root: Path, now: dt.datetime, strict: bool = False, cache: BuildCache | None = None) -> Built:
+    """Load, check, model, plan and render; raises ContentError on problems.
+
+    With a `cache`, results of earlier builds are reused where everything
+    they read is unchanged; the result is the same either way (cache.py)."""
     report = Report()
-    tree = load_tree(root, report)
+    try:
+        return _make_site(root, now, strict, cache, report)
+    finally:
+        if cache is not None:
+            cache.finish()
+
+
+def _make_site(root: Path, now: dt.datetime, strict: bool, cache: BuildCache | None, report: Report) -> Built:
+    tree = load_tree(root, report, cache.parse) if cache else load_tree(root, report)
     guide = build_guide(tree, report)
     report.raise_if_failed(strict)   # nothing more can be checked without a sound model
     plan = plan_site(guide, root / "static", report)
@@ -45,18 +57,24 @@ def make_site(root: Path, now: dt.datetime, strict: bool = False) -> Built:
         page_urls={page.path: urls.page_url(page.slug) for page in guide.pages},
         site_urls=plan.urls(), static_files=plan.static_urls())
     prose = Prose(targets, report)
-    bodies = {o.url: prose.convert(o.page, o.url) for o in plan.outputs if o.page is not None}
+    if cache:
+        cache.begin(root, tree)
+        target_key = cache.targets_digest(targets)
+        bodies = {o.url: cache.convert(prose, o, target_key) for o in plan.outputs if o.page is not None}
+    else:
+        bodies = {o.url: prose.convert(o.page, o.url) for o in plan.outputs if o.page is not None}
     report.raise_if_failed(strict)
     moment = timeline(guide, now)
-    files = Renderer(root / "templates", guide, moment, plan, bodies).render_all(report)
-    check_links(plan, files, guide.config.base_url, report)
+    renderer = Renderer(root / "templates", guide, moment, plan, bodies)
+    files = renderer.render_all(report, cache.render if cache else None)
+    check_links(plan, files, guide.config.base_url, report, cache.links if cache else None)
     report.raise_if_failed(strict)
     return Built(guide, plan, moment, files, report.warnings)
 
 
-def build(root: Path, out: Path, now: dt.datetime, strict: bool = False) -> Built:
+def build(root: Path, out: Path, now: dt.datetime, strict: bool = False, cache: BuildCache | None = None) -> Built:
     """Build the guide at `root` into `out`, replacing it only on success."""
-    built = make_site(root, now, strict)
+    built = make_site(root, now, strict, cache)
     write_site(out, built.files, built.plan.static)
     return built
 

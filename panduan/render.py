@@ -73,12 +73,17 @@ class Renderer:
         html = self.env.get_template(output.template).render(context)
         return html.encode("utf-8")
 
-    def render_all(self, report: Report) -> dict[str, bytes]:
-        """Render every output; template failures become problems."""
+    def render_all(self, report: Report, memo=None) -> dict[str, bytes]:
+        """Render every output; template failures become problems.
+
+        `memo(output, timeline, render)` may return a remembered rendering (see cache.py)."""
         rendered = {}
         for output in self.plan.outputs:
             try:
-                rendered[output.file] = self.render(output)
+                if memo is None:
+                    rendered[output.file] = self.render(output)
+                else:
+                    rendered[output.file] = memo(output, self.timeline, self.render)
             except jinja2.TemplateError as error:
                 report.add(*self._template_location(error), f"template error while rendering {output.url}: "
                            f"{error.message or error}", "this is a template problem: see README.md, 'Templates'")

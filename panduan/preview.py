@@ -1,0 +1,56 @@
+"""Preview: the editor's loop behind `build.py watch` and `build.py serve`.
+
+Build once, then rebuild after every settled change (watch.py) until Ctrl+C;
+`serve` also runs the preview server (serve.py). A bad edit prints the
+numbered problem list and keeps going: the last good site stays in place.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import threading
+from pathlib import Path
+from typing import Callable
+
+from . import serve
+from .problems import format_problems
+from .watch import Changes, Outcome, Session, watch
+
+
+def announce(outcome: Outcome) -> None:
+    if outcome.ok:
+        if outcome.warnings:
+            print(format_problems(list(outcome.warnings)), file=sys.stderr)
+        print(f"built {len(outcome.site)} files in {outcome.seconds * 1000:.0f} ms", flush=True)
+    else:
+        print(format_problems(list(outcome.problems)), file=sys.stderr)
+        print("the last good site is still in place; save a fix to rebuild", flush=True)
+
+
+def run(command: str, root: Path, out: Path, moment: Callable[[], dt.datetime], strict: bool,
+        host: str, port: int) -> int:
+    session = Session(root, out, moment, strict)
+    server = None
+    if command == "serve":
+        try:
+            server = serve.start(session, host, port)
+        except OSError as error:
+            print(f"build.py: cannot serve on {host}:{port}: {error.strerror}; try --port", file=sys.stderr)
+            return 2
+    announce(session.rebuild())
+    changes = Changes(root).start()
+    if server is not None:
+        print(f"previewing at http://{host}:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
+    print(f"watching {root} for changes", flush=True)
+    stop = threading.Event()
+    try:
+        watch(session, changes, announce, stop)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        changes.stop()
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+    return 0
