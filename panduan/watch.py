@@ -133,8 +133,8 @@ class Changes(FileSystemEventHandler):
         return relative.parts[0] in WATCHED_FOLDERS or relative.as_posix() in WATCHED_FILES
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type in QUIET_EVENTS:
-            return
+        if event.event_type in QUIET_EVENTS or event.is_directory and event.event_type == "modified":
+            return   # a folder's "modified" only echoes an event of the file inside it
         paths = [event.src_path, getattr(event, "dest_path", "")]
         found = {Path(p) for p in paths if p and self.relevant(Path(p))}
         if not found:
