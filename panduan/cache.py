@@ -39,6 +39,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from markupsafe import Markup
@@ -46,6 +47,7 @@ from markupsafe import Markup
 from .problems import Report
 
 CACHE_FILE = "cache.pickle"
+RACY_SECONDS = 2.0
 LIBRARIES = ("jinja2", "markupsafe", "pyyaml", "markdown", "python-frontmatter", "babel", "nh3")
 
 
@@ -129,14 +131,17 @@ class BuildCache:
             for path in sorted((root / folder).rglob("*")) if (root / folder).is_dir() else ():
                 relative = path.relative_to(root).as_posix()
                 source = tree.files.get(relative)
-                if source is not None and relative.endswith(".md"):
-                    front = source.text[: len(source.text) - len(source.body)] if source.ok else source.text
-                    parts += [relative, "front", front, source.body_line]
+                if source is not None and source.body:
+                    parts += [relative, "front", source.text[: len(source.text) - len(source.body)],
+                              source.body_line]
+                elif source is not None:
+                    parts += [relative, "text", source.text]
                 elif path.is_file():
                     parts += [relative, self._file_digest(path)]
                 else:
                     parts += [relative, "folder" if path.is_dir() else "other"]
-        parts += ["guide.yaml", self._file_digest(root / "guide.yaml")]
+        settings = tree.files.get("guide.yaml")
+        parts += ["guide.yaml", settings.text if settings else self._file_digest(root / "guide.yaml")]
         self.shared = _digest(*parts)
         self.bodies = {path: source.body for path, source in tree.files.items() if path.endswith(".md")}
         self.all_bodies = _digest(*(part for path in sorted(self.bodies) for part in (path, self.bodies[path])))
@@ -151,11 +156,15 @@ class BuildCache:
         known = self.file_digests.get(str(path))
         if known is not None and known[0] == stamp:
             return known[1]
+        # a file changed within the file system's clock tick of being read could look unchanged
+        # later ("racily clean", as git calls it): trust the stamp only once the file is older
+        trusted = time.time() - info.st_mtime_ns / 1e9 > RACY_SECONDS
         try:
             digest = _digest(path.read_bytes())
         except OSError:
             return "unreadable"
-        self.file_digests[str(path)] = (stamp, digest)
+        if trusted:
+            self.file_digests[str(path)] = (stamp, digest)
         return digest
 
     def forget_files(self, paths) -> None:
