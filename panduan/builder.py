@@ -65,7 +65,7 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, cache: BuildCache | N
         bodies = {o.url: prose.convert(o.page, o.url) for o in plan.outputs if o.page is not None}
     report.raise_if_failed(strict)
     moment = timeline(guide, now)
-    renderer = Renderer(root / "templates", guide, moment, plan, bodies)
+    renderer = Renderer(root / "templates", guide, moment, plan, bodies, cache.bytecode if cache else None)
     files = renderer.render_all(report, cache.render if cache else None)
     check_links(plan, files, guide.config.base_url, report, cache.links if cache else None)
     report.raise_if_failed(strict)

@@ -42,8 +42,11 @@ import tempfile
 import time
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
 from markupsafe import Markup
 
+from .model import Page
 from .problems import Report
 
 CACHE_FILE = "cache.pickle"
@@ -74,17 +77,33 @@ def engine_digest() -> str:
     return _digest(*parts)
 
 
+class TemplateBytecode(jinja2.BytecodeCache):
+    """Compiled templates kept in memory between builds; Jinja checks each against its source."""
+
+    def __init__(self) -> None:
+        self.stored: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.stored:
+            bucket.bytecode_from_string(self.stored[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.stored[bucket.key] = bucket.bytecode_to_string()
+
+
 class BuildCache:
     """Remembered results of earlier builds of one guide."""
 
     def __init__(self) -> None:
         self.engine = engine_digest()
+        self.bytecode = TemplateBytecode()
         self.entries: dict[str, object] = {}
         self.used: set[str] = set()
         self.previous: set[str] = set()
         self.file_digests: dict[str, tuple[tuple[int, int, int], str]] = {}
         self.shared = ""
         self._link_context: tuple = (None, "")
+        self.reading: set[str] | None = None
         self.hits = self.misses = 0
 
     # -- keeping entries ----------------------------------------------------
@@ -144,7 +163,8 @@ class BuildCache:
         parts += ["guide.yaml", settings.text if settings else self._file_digest(root / "guide.yaml")]
         self.shared = _digest(*parts)
         self.bodies = {path: source.body for path, source in tree.files.items() if path.endswith(".md")}
-        self.all_bodies = _digest(*(part for path in sorted(self.bodies) for part in (path, self.bodies[path])))
+        self.body_digests: dict[str, str] = {}
+        self.made_by: dict[int, tuple[bytes, str]] = {}   # rendered bytes -> the key that made them
 
     def _file_digest(self, path: Path) -> str:
         """A file's content digest, recomputed only when its size or modification time changes."""
@@ -197,25 +217,69 @@ class BuildCache:
     # -- render --------------------------------------------------------------
 
     def render_key(self, output, timeline) -> str:
+        """Everything an output's rendering reads, except Markdown bodies it did not declare."""
         fields = [f"{field.name}={getattr(output, field.name)!r}" for field in dataclasses.fields(output)
                   if field.name != "page"]
         page = output.page
-        if page is None or "*" in output.inputs:
-            bodies = self.all_bodies
-        else:
-            read = sorted({page.path, *output.inputs} & self.bodies.keys())
-            bodies = _digest(*(part for path in read for part in (path, self.bodies[path])))
+        declared = self._declared_bodies(output)
         moment = timeline.now.isoformat() if page is None or output.uses_now else timeline.today.isoformat()
-        return _digest("render", self.shared, *fields, page.path if page else "-", bodies, moment)
+        return _digest("render", self.shared, *fields, page.path if page else "-", moment,
+                       *(part for path in declared for part in (path, self._body_digest(path))))
+
+    def _declared_bodies(self, output) -> list[str]:
+        if "*" in output.inputs:
+            return sorted(self.bodies)
+        own = (output.page.path,) if output.page else ()
+        return sorted({*own, *output.inputs} & self.bodies.keys())
+
+    def _body_digest(self, path: str) -> str:
+        known = self.body_digests.get(path)
+        if known is None:
+            known = self.body_digests[path] = _digest(self.bodies.get(path, "\0missing"))
+        return known
 
     def render(self, output, timeline, render) -> bytes:
-        """Memo for `Renderer.render` (template errors are raised, never remembered)."""
+        """Memo for `Renderer.render` (template errors are raised, never remembered).
+
+        A template may read the Markdown of pages the output did not declare
+        (`page.body` of any page in `pages`). Such reads are traced while
+        rendering and remembered with the result: the next build looks up
+        the trace first and keys the result by those bodies too, so an
+        undeclared read makes the cache slower, never wrong.
+        """
         key = self.render_key(output, timeline)
-        found = self._get(key)
-        if found is None:
+        traced = self._get("trace " + key)
+        if traced is not None:
+            full = _digest(key, *(part for path in traced for part in (path, self._body_digest(path))))
+            found = self._get(full)
+            if found is not None:
+                self.made_by[id(found)] = (found, full)
+                return found
+        self._trace(render.__self__.env)
+        self.reading = set()
+        try:
             found = render(output)
-            self._put(key, found)
+            traced = tuple(sorted(self.reading - set(self._declared_bodies(output))))
+        finally:
+            self.reading = None
+        full = _digest(key, *(part for path in traced for part in (path, self._body_digest(path))))
+        self._put("trace " + key, traced)
+        self._put(full, found)
+        self.made_by[id(found)] = (found, full)
         return found
+
+    def _trace(self, env) -> None:
+        """Make template attribute access of a page's `body` note the page (once per environment)."""
+        if getattr(env, "panduan_traced", False):
+            return
+        plain = env.getattr
+
+        def getattr_(obj, attribute):
+            if self.reading is not None and attribute in ("body", "body_line") and isinstance(obj, Page):
+                self.reading.add(obj.path)
+            return plain(obj, attribute)
+
+        env.getattr, env.panduan_traced = getattr_, True
 
     # -- link check ----------------------------------------------------------
 
@@ -223,8 +287,10 @@ class BuildCache:
         """Memo for checking one rendered file's links; `context` is (existing files, rooted prefix)."""
         if self._link_context[0] is not context:
             self._link_context = (context, _digest(*sorted(context[0]), "|", context[1]))
+        made_by = self.made_by.get(id(html))
+        rendering = made_by[1] if made_by and made_by[0] is html else _digest(html)
         key = _digest("links", self.engine, output.url, output.file, output.template,
-                      output.page.path if output.page else "-", self._link_context[1], html)
+                      output.page.path if output.page else "-", self._link_context[1], rendering)
         found = self._get(key)
         if found is None:
             local = Report()

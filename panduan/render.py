@@ -31,8 +31,9 @@ def _number(value, locale: str) -> str:
     return format_decimal(value, locale=locale)
 
 
-def environment(templates: Path, locale: str) -> jinja2.Environment:
+def environment(templates: Path, locale: str, bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
+        bytecode_cache=bytecode_cache,   # watch mode keeps compiled templates between builds
         loader=jinja2.FileSystemLoader(templates),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -49,9 +50,9 @@ def environment(templates: Path, locale: str) -> jinja2.Environment:
 
 class Renderer:
     def __init__(self, templates: Path, guide: Guide, timeline: Timeline, plan: Plan,
-                 bodies: dict[str, Markup]):
+                 bodies: dict[str, Markup], bytecode_cache: jinja2.BytecodeCache | None = None):
         self.templates = templates
-        self.env = environment(templates, guide.config.language)
+        self.env = environment(templates, guide.config.language, bytecode_cache)
         self.guide, self.timeline, self.plan, self.bodies = guide, timeline, plan, bodies
 
     def render(self, output: Output) -> bytes:

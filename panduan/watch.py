@@ -37,7 +37,7 @@ WATCHED_FILES = ("guide.yaml",)
 EDITOR_LITTER = (".*.sw?", "*~", ".#*", "#*#", "4913", "*.tmp", "*.temp", "*___jb_tmp___", "*___jb_old___",
                  ".goutputstream-*", "*.crswap", ".DS_Store")
 QUIET_EVENTS = ("opened", "closed_no_write")
-SETTLE_SECONDS = 0.08
+SETTLE_SECONDS = 0.04
 
 
 def is_editor_litter(name: str) -> bool:
