@@ -87,8 +87,34 @@ def _construct_seq(loader: _LocatingLoader, node):
         sequence.item_at.append(loader._at(item_node))
 
 
+def _construct_timestamp(loader: _LocatingLoader, node):
+    """Dates YAML recognises but the calendar doesn't (2024-02-30) stay text for the schema to report."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
 _LocatingLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_LocatingLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _LocatingLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+
+
+# PyYAML's wording for the mistakes editors make most, in plain words.
+_PLAIN_SYNTAX = (
+    ("expected <block end>", "this line is not indented like the lines around it"),
+    ("mapping values are not allowed here", "a ':' where none is expected (text with ':' needs quotes)"),
+    ("could not find expected ':'", "a line is missing the ':' between key and value"),
+    ("found character '\\t' that cannot start any token", "a tab is used for indenting; use spaces"),
+    ("found duplicate anchor", "an anchor (&name) is defined twice"),
+)
+
+
+def _plain(problem: str) -> str:
+    for start, plain in _PLAIN_SYNTAX:
+        if problem.startswith(start):
+            return plain
+    return problem
 
 
 class YamlSyntaxError(Exception):
@@ -106,7 +132,7 @@ def parse_yaml(text: str):
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 0
         column = mark.column + 1 if mark else 0
-        message = error.problem or error.context or "cannot be read"
+        message = _plain(error.problem or error.context or "cannot be read")
         raise YamlSyntaxError(line, column, f"YAML syntax error: {message}") from None
     except yaml.YAMLError as error:
         raise YamlSyntaxError(0, 0, f"YAML syntax error: {error}") from None
@@ -173,6 +199,10 @@ def parse_yaml_source(relative: str, text: str, report: Report) -> Source:
         source.data = parse_yaml(text)
     except YamlSyntaxError as error:
         report.add(relative, error.line, error.column, error.message, HELP_HINT)
+        source.ok = False
+        return source
+    if source.data is None:
+        report.add(relative, 0, 0, "is empty", f"see README.md for what {relative} holds")
         source.ok = False
     return source
 

@@ -149,14 +149,18 @@ class Guide:
 class _Citer:
     """Resolves source ids for one build and remembers where each is cited."""
 
-    def __init__(self, sources: dict[str, Citation], report: Report):
-        self.sources, self.report = sources, report
+    def __init__(self, sources: dict[str, Citation], named: set[str] | None, report: Report):
+        # `named`: ids written in sources.yaml, even in records with other problems;
+        # None when the file could not be read (its problem is reported already)
+        self.sources, self.named, self.report = sources, named, report
         self.cited: dict[str, set[tuple[str, int]]] = {}
 
     def __call__(self, source_id, path: str, where: tuple[int, int]) -> Citation | None:
         if source_id is None:
             return None
         citation = self.sources.get(source_id)
+        if citation is None and (self.named is None or source_id in self.named):
+            return None
         if citation is None:
             self.report.add(path, *where, f"source '{source_id}' is not in content/sources.yaml",
                             did_you_mean(source_id, self.sources) or "add it to content/sources.yaml")
@@ -195,12 +199,12 @@ def _data(tree: SourceTree, path: str):
 
 def build_guide(tree: SourceTree, report: Report) -> Guide | None:
     """Build the Guide; returns None when the settings file is unusable."""
-    sources, source_lines = _read_sources(tree, report)
-    cite = _Citer(sources, report)
+    sources, source_lines, named = _read_sources(tree, report)
+    cite = _Citer(sources, named, report)
     config = _read_config(tree, report, cite)
     stages = _read_stages(tree, report, cite)
-    parties = _read_parties(tree, report, cite)
-    tickets = _read_tickets(tree, report, cite, parties)
+    parties, party_numbers = _read_parties(tree, report, cite)
+    tickets = _read_tickets(tree, report, cite, parties, party_numbers)
     numbers = _read_numbers(tree, report, cite)
     pages = _read_pages(tree, report, cite)
     for source_id, where in source_lines.items():
@@ -215,13 +219,15 @@ def build_guide(tree: SourceTree, report: Report) -> Guide | None:
 
 def _read_sources(tree: SourceTree, report: Report):
     path = "content/sources.yaml"
-    items = schema.read_list(_data(tree, path), "sources", schema.SOURCE, path, report)
+    data = _data(tree, path)
+    items = schema.read_list(data, "sources", schema.SOURCE, path, report)
     found, lines = {}, {}
     for item in _unique(items, "id", path, report, "source id"):
         if _complete(item, schema.SOURCE):
             found[item["id"]] = Citation(item["id"], item["title"], item["publisher"], item["url"], item["date"])
             lines[item["id"]] = item.where()
-    return dict(sorted(found.items())), lines
+    named = {item["id"] for item in items if item.get("id")} if data is not None else None
+    return dict(sorted(found.items())), lines, named
 
 
 def _read_config(tree: SourceTree, report: Report, cite: _Citer) -> Config | None:
@@ -269,16 +275,20 @@ def _read_stages(tree: SourceTree, report: Report, cite: _Citer) -> tuple[Stage,
 
 def _read_parties(tree: SourceTree, report: Report, cite: _Citer) -> tuple[Party, ...]:
     path = "content/parties.yaml"
-    items = schema.read_list(_data(tree, path), "parties", schema.PARTY, path, report)
+    data = _data(tree, path)
+    items = schema.read_list(data, "parties", schema.PARTY, path, report)
     parties = []
     for item in _unique(items, "number", path, report, "ballot number"):
         if _complete(item, schema.PARTY):
             parties.append(Party(item["number"], item["abbr"], item["name"], item["scope"], item["colour"],
                                  cite(item["source"], path, item.value_where("source"))))
-    return tuple(sorted(parties, key=lambda p: p.number))
+    # numbers written in parties.yaml, even in records with other problems (None: file unreadable)
+    named = {item["number"] for item in items if item.get("number") is not None} if data is not None else None
+    return tuple(sorted(parties, key=lambda p: p.number)), named
 
 
-def _read_tickets(tree: SourceTree, report: Report, cite: _Citer, parties: tuple[Party, ...]):
+def _read_tickets(tree: SourceTree, report: Report, cite: _Citer, parties: tuple[Party, ...],
+                  named: set[int] | None):
     path = "content/tickets.yaml"
     by_number = {party.number: party for party in parties}
     supporting: dict[int, int] = {}
@@ -291,8 +301,9 @@ def _read_tickets(tree: SourceTree, report: Report, cite: _Citer, parties: tuple
         for index, number in enumerate(item["parties"]):
             where = item["parties"].where(index)
             if number not in by_number:
-                report.add(path, *where, f"ticket {item['number']} names party {number}, "
-                           "which is not in content/parties.yaml", "use the party's ballot number")
+                if named is not None and number not in named:
+                    report.add(path, *where, f"ticket {item['number']} names party {number}, "
+                               "which is not in content/parties.yaml", "use the party's ballot number")
             elif number in supporting:
                 report.add(path, *where, f"party {number} supports ticket {supporting[number]} and "
                            f"ticket {item['number']}", "a party supports one ticket only")

@@ -68,7 +68,7 @@ def plan_site(guide: Guide, static_dir: Path, report: Report) -> Plan:
         Output("/sumber/", "sources.html", "Sumber", ("*",)),
         Output("/404.html", "404.html", "Halaman tidak ditemukan", (), rooted_links=True),
     ]
-    claimed = {o.url: "the guide's built-in pages" for o in outputs}
+    claimed = {o.url: f"the built-in page '{o.title}'" for o in outputs}
     for page in guide.pages:
         url = urls.page_url(page.slug)
         if url in claimed:

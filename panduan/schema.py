@@ -132,7 +132,9 @@ class Date(Kind):
             try:
                 return dt.date.fromisoformat(value.strip())
             except ValueError:
-                pass
+                if re.match(r"^\d{4}-\d{2}-\d{2}$", value.strip()):
+                    raise Invalid(f"{value.strip()} is not a day of the calendar",
+                                  "check the month and the day") from None
         raise Invalid(f"expected a date, got {_describe(value)}",
                       "write dates as YYYY-MM-DD, e.g. 2024-02-14")
 
@@ -213,14 +215,18 @@ def validate(value, schema: Schema, path: str, report: Report, where=(0, 0)) -> 
         return None
     for key, line, column, first in value.repeated:
         report.add(path, line, column, f"'{key}' is given twice (also line {first})", "keep only one")
+    misspelt = set()
     for key in value:
         if key not in schema.fields:
-            hint = did_you_mean(key, schema.fields) or "allowed: " + ", ".join(schema.fields)
+            close = did_you_mean(key, schema.fields)
+            misspelt.add(close.split("'")[1] if close else None)
+            hint = close or "allowed: " + ", ".join(schema.fields)
             report.add(path, *value.where(key), f"unknown key '{key}' in {schema.name}", hint)
     for key, declared in schema.fields.items():
         if key not in value or value[key] is None:
-            if declared.required:
-                report.add(path, *value.where(), f"{schema.name} is missing '{key}' ({declared.doc})")
+            if declared.required and key not in misspelt:
+                report.add(path, *value.where(), f"{schema.name} is missing '{key}': {declared.doc}",
+                           f"add a line '{key}: ...'")
             value[key] = declared.default
             continue
         converted = _convert(value[key], declared.kind, key, path, report, value.value_where(key))
@@ -261,6 +267,8 @@ def _convert(raw, kind: Kind, key: str, path: str, report: Report, where):
 
 def read_list(source_data, key: str, schema: Schema, path: str, report: Report) -> list[YamlMap]:
     """Validate a file whose only top-level key holds a list of records."""
+    if source_data is None:
+        return []   # missing, empty or unreadable: already reported when loading
     if not isinstance(source_data, YamlMap):
         report.add(path, 1, 1, f"expected '{key}:' followed by a list", f"start the file with '{key}:'")
         return []
