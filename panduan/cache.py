@@ -9,26 +9,29 @@ everything its result depends on, and replays the problems it reported:
 - converting a page's Markdown (prose): its path, body, first body line,
   address, and the link targets (every page address, planned URL, static file);
 - rendering an output (render): the *shared* digest below, the output's own
-  fields, the Markdown bodies it declares (`Output.inputs`; "*" or an output
-  without a page means every body), and the moment: `now` for outputs that
-  declare `uses_now` or have no page, the day (`timeline.today`) otherwise;
-- link-checking a rendered file: its bytes, its address and the set of files.
+  fields, the Markdown bodies it declares (its page, and the pages named in
+  `Output.inputs`; "*" means all), any other page bodies its templates were
+  seen reading (traced), and the moment: `now` for outputs that declare
+  `uses_now` or have no page, the day (`timeline.today`) otherwise;
+- link-checking a rendered file: the key of its rendering, its address and
+  the set of files in the site.
 
 The shared digest covers everything that is not a page body: the engine's
 source and library versions, every file under templates/ and static/, every
 file under content/ except the Markdown pages' bodies (so data files, and
 every page's front matter, which the footer and home page list), and
 guide.yaml. An edit to any of these re-renders every output; an edit to one
-page's body re-renders that page and the outputs that read every body.
+page's body re-renders that page and the outputs that read it.
 
-To declare a new output correctly: put the Markdown pages it reads in
+To declare a new output: put the Markdown pages whose body it reads in
 `inputs` ("*" for all of them). Everything else it could read is in the
-shared digest already, and outputs built outside `Renderer.render_all`
-(feeds, indexes) are not cached at all, so they are always right.
+shared digest already; a template reading an undeclared `page.body` is
+traced, so the cache is slower then, never wrong; and outputs made outside
+`Renderer.render_all` (feeds, indexes) are not cached at all.
 
 The cache can be saved to a folder (`python build.py` uses ROOT/.cache/panduan)
-and loaded again by the next run; a missing, corrupt or outdated file is
-ignored. Entries not used by the last two builds are dropped.
+and loaded by the next run; a missing, corrupt or outdated file is ignored.
+Entries used by neither of the last two builds are dropped.
 """
 from __future__ import annotations
 

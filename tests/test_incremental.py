@@ -108,3 +108,34 @@ def test_the_cache_notices_a_template_change(tmp_path):
     build(root, tmp_path / "out", moment(), cache=cache)
     assert tree_bytes(tmp_path / "out") == clean_build(root, tmp_path / "clean")
     assert "Lompat ke isi" in (tmp_path / "out/index.html").read_text()
+
+
+def test_a_template_reading_an_undeclared_page_body_is_still_rebuilt(tmp_path):
+    root = assemble(tmp_path / "guide")
+    home = root / "templates/home.html"
+    text = home.read_text()
+    assert "{% endblock %}" in text
+    home.write_text(text.replace("{% endblock %}", "<pre>{{ pages[-1].body }}</pre>{% endblock %}", 1))
+    cache = BuildCache()
+    build(root, tmp_path / "out", moment(), cache=cache)
+    last = sorted(root.glob("content/pages/*.md"))
+    edited = next(path for path in last if "tentang" in path.name)
+    edited.write_text(edited.read_text() + "\nKalimat penutup yang baru.\n")
+    build(root, tmp_path / "out", moment(), cache=cache)
+    assert tree_bytes(tmp_path / "out") == clean_build(root, tmp_path / "clean")
+
+
+def test_build_py_twice_with_a_cache_and_a_damaged_cache(tmp_path):
+    from sites import run_build
+    root = assemble(tmp_path / "guide")
+    outputs = []
+    for step in ("cold", "warm", "damaged"):
+        if step == "damaged":
+            (tmp_path / "cache/cache.pickle").write_bytes(b"\x80\x05garbage")
+        result = run_build(root, "--now", "2024-01-10T10:00:00+07:00", "--cache-dir", str(tmp_path / "cache"),
+                           "--out", str(tmp_path / step))
+        assert result.returncode == 0, result.stderr
+        assert (tmp_path / "cache/cache.pickle").is_file()
+        outputs.append(tree_bytes(tmp_path / step))
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert outputs[0] == clean_build(root, tmp_path / "clean")
