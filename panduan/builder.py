@@ -9,15 +9,17 @@ never replace a good site.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import urls
 from .cache import BuildCache
+from .i18n import check_translations, load_catalogues, localize, ordered
 from .linkcheck import check_links
 from .load import load_tree
 from .model import Guide, build_guide
-from .plan import Plan, plan_site
+from .plan import TITLE_KEYS, Plan, plan_site
 from .problems import Problem, Report
 from .prose import LinkTargets, Prose
 from .render import Renderer
@@ -51,21 +53,31 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, cache: BuildCache | N
     tree = load_tree(root, report, cache.parse) if cache else load_tree(root, report)
     guide = build_guide(tree, report)
     report.raise_if_failed(strict)   # nothing more can be checked without a sound model
-    plan = plan_site(guide, root / "static", report)
+    default = guide.config.language
+    catalogues = load_catalogues(tree, default, root / "templates", report, TITLE_KEYS)
+    check_translations(guide, default, report)
+    report.raise_if_failed(strict)
+    guides = {lang: localize(guide, lang, default) for lang in ordered(default)}
+    guide = guides[default]
+    plan = plan_site(guides, catalogues, root / "static", report)
     _check_nav(guide, plan, report)
     targets = LinkTargets(
-        page_urls={page.path: urls.page_url(page.slug) for page in guide.pages},
+        page_urls={p.path: urls.page_url(page.slug) for page in guide.pages for p in (page, *page.translations)},
         site_urls=plan.urls(), static_files=plan.static_urls())
     prose = Prose(targets, report)
     if cache:
         cache.begin(root, tree)
-        target_key = cache.targets_digest(targets)
-        bodies = {o.url: cache.convert(prose, o, target_key) for o in plan.outputs if o.page is not None}
+        target_key = cache.targets_digest(targets, plan)
+        bodies = {o.url: cache.convert(prose, o, target_key, functools.partial(plan.localize, lang=o.lang))
+                  for o in plan.outputs if o.page is not None}
     else:
-        bodies = {o.url: prose.convert(o.page, o.url) for o in plan.outputs if o.page is not None}
+        bodies = {o.url: prose.convert(o.page, o.url, functools.partial(plan.localize, lang=o.lang))
+                  for o in plan.outputs if o.page is not None}
     report.raise_if_failed(strict)
-    moment = timeline(guide, now)
-    renderer = Renderer(root / "templates", guide, moment, plan, bodies, cache.bytecode if cache else None)
+    timelines = {lang: timeline(guides[lang], now) for lang in guides}
+    moment = timelines[default]
+    renderer = Renderer(root / "templates", guides, catalogues, timelines, plan, bodies,
+                        cache.bytecode if cache else None)
     files = renderer.render_all(report, cache.render if cache else None)
     check_links(plan, files, guide.config.base_url, report, cache.links if cache else None)
     report.raise_if_failed(strict)

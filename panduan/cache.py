@@ -17,10 +17,10 @@ everything its result depends on, and replays the problems it reported:
   the set of files in the site.
 
 The shared digest covers everything that is not a page body: the engine's
-source and library versions, every file under templates/ and static/, every
-file under content/ except the Markdown pages' bodies (so data files, and
-every page's front matter, which the footer and home page list), and
-guide.yaml. An edit to any of these re-renders every output; an edit to one
+source and library versions, every file the build loaded (guide.yaml, data
+files, catalogues) except the Markdown pages' bodies (but with every page's
+front matter, which the footer and home page list), and every other file
+under templates/, static/, content/ and i18n/. An edit to any of these re-renders every output; an edit to one
 page's body re-renders that page and the outputs that read it.
 
 To declare a new output: put the Markdown pages whose body it reads in
@@ -54,6 +54,7 @@ from .problems import Report
 
 CACHE_FILE = "cache.pickle"
 RACY_SECONDS = 2.0
+SOURCE_FOLDERS = ("templates", "static", "content", "i18n")
 LIBRARIES = ("jinja2", "markupsafe", "pyyaml", "markdown", "python-frontmatter", "babel", "nh3")
 
 
@@ -149,21 +150,17 @@ class BuildCache:
     def begin(self, root: Path, tree) -> None:
         """Digest everything but page bodies, once per build (see the module's notes)."""
         parts = [self.engine]
-        for folder in ("templates", "static", "content"):
+        for relative, source in sorted(tree.files.items()):   # every file the build loaded
+            if source.body:
+                parts += [relative, "front", source.text[: len(source.text) - len(source.body)], source.body_line]
+            else:
+                parts += [relative, "text", source.text]
+        for folder in SOURCE_FOLDERS:   # and every other file it might read
             for path in sorted((root / folder).rglob("*")) if (root / folder).is_dir() else ():
                 relative = path.relative_to(root).as_posix()
-                source = tree.files.get(relative)
-                if source is not None and source.body:
-                    parts += [relative, "front", source.text[: len(source.text) - len(source.body)],
-                              source.body_line]
-                elif source is not None:
-                    parts += [relative, "text", source.text]
-                elif path.is_file():
-                    parts += [relative, self._file_digest(path)]
-                else:
-                    parts += [relative, "folder" if path.is_dir() else "other"]
-        settings = tree.files.get("guide.yaml")
-        parts += ["guide.yaml", settings.text if settings else self._file_digest(root / "guide.yaml")]
+                if relative in tree.files:
+                    continue
+                parts += [relative, self._file_digest(path) if path.is_file() else "not a file"]
         self.shared = _digest(*parts)
         self.bodies = {path: source.body for path, source in tree.files.items() if path.endswith(".md")}
         self.body_digests: dict[str, str] = {}
@@ -197,19 +194,22 @@ class BuildCache:
 
     # -- prose ---------------------------------------------------------------
 
-    def targets_digest(self, targets) -> str:
+    def targets_digest(self, targets, plan) -> str:
+        """What a link in Markdown can resolve to: the link targets and each output's language versions."""
+        versions = sorted(f"{o.url} {o.key} {o.lang}" for o in plan.outputs)
         return _digest(*sorted(targets.page_urls.items()), "|", *sorted(targets.site_urls), "|",
-                       *sorted(targets.static_files))
+                       *sorted(targets.static_files), "|", *versions)
 
-    def convert(self, prose, output, targets: str) -> Markup:
-        """Memo for `Prose.convert`, replaying the problems it reported."""
+    def convert(self, prose, output, targets: str, localize) -> Markup:
+        """Memo for `Prose.convert`, replaying the problems it reported; `localize` is the
+        plan's (a function of the planned URLs, in `targets`, and the output's language)."""
         page = output.page
-        key = _digest("prose", self.engine, targets, page.path, page.body_line, output.url, page.body)
+        key = _digest("prose", self.engine, targets, page.path, page.body_line, output.url, output.lang, page.body)
         found = self._get(key)
         if found is None:
             outer, prose.report = prose.report, Report()
             try:
-                html = prose.convert(page, output.url)
+                html = prose.convert(page, output.url, localize)
                 found = (str(html), tuple(prose.report.problems))
             finally:
                 prose.report = outer

@@ -162,7 +162,8 @@ class SourceTree:
 
 
 YAML_FILES = ("guide.yaml", "content/sources.yaml", "content/schedule.yaml",
-              "content/parties.yaml", "content/tickets.yaml", "content/numbers.yaml")
+              "content/parties.yaml", "content/tickets.yaml", "content/numbers.yaml",
+              "i18n/id.yaml", "i18n/en.yaml")   # interface text per language (see i18n.py)
 MARKDOWN_DIRS = ("content/pages",)
 HELP_HINT = "check the indentation and that text containing ':' or '#' is in quotes"
 

@@ -4,15 +4,19 @@ The objects here are what the rest of the engine and the templates work with:
 immutable, typed, with every cross-reference resolved (a ticket holds its
 `Party` objects, a stage its `Citation`). Problems found while resolving
 (unknown source ids, duplicate ballot numbers, a stage ending before it
-starts) go to the report with the line of the offending value.
+starts) go to the report with the line of the offending value. Translatable
+fields (see `schema`) hold `i18n.Localized` values, and a page holds its
+translations, until `i18n.localize` makes one plain-text Guide per language.
 """
 from __future__ import annotations
 
 import datetime as dt
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from . import schema
+from .i18n import LANGUAGES, language_name
 from .load import SourceTree, YamlMap
 from .problems import Report, did_you_mean
 
@@ -131,6 +135,15 @@ class Page:
     blocks: tuple[str, ...]
     body: str               # Markdown, converted by `prose` once URLs are planned
     body_line: int
+    lang: str = ""          # the language it is written in
+    translations: tuple["Page", ...] = ()   # the same page in other languages (x.en.md)
+
+    def translation(self, lang: str) -> "Page | None":
+        return next((page for page in self.translations if page.lang == lang), None)
+
+    def in_language(self, lang: str) -> "Page":
+        """This page as read in `lang`: its translation, or itself when there is none."""
+        return self if lang == self.lang else self.translation(lang) or self
 
 
 @dataclass(frozen=True)
@@ -206,7 +219,8 @@ def build_guide(tree: SourceTree, report: Report) -> Guide | None:
     parties, party_numbers = _read_parties(tree, report, cite)
     tickets = _read_tickets(tree, report, cite, parties, party_numbers)
     numbers = _read_numbers(tree, report, cite)
-    pages = _read_pages(tree, report, cite)
+    default = config.language if config is not None else LANGUAGES[0]
+    pages = _read_pages(tree, report, cite, default)
     for source_id, where in source_lines.items():
         if source_id not in cite.cited:
             report.warn("content/sources.yaml", *where, f"source '{source_id}' is never cited",
@@ -331,10 +345,14 @@ def _read_numbers(tree: SourceTree, report: Report, cite: _Citer) -> tuple[KeyNu
     return tuple(numbers)
 
 
-def _read_pages(tree: SourceTree, report: Report, cite: _Citer) -> tuple[Page, ...]:
-    pages = []
+def _read_pages(tree: SourceTree, report: Report, cite: _Citer, default: str) -> tuple[Page, ...]:
+    pages, translated = [], []
     for path, source in sorted(tree.files.items()):
         if not path.endswith(".md") or not source.ok:
+            continue
+        original, lang = _translation_of(path)
+        if lang is not None:
+            translated.append((path, source, original, lang))
             continue
         item = schema.validate(source.data, schema.PAGE, path, report, (1, 1))
         if not _complete(item, schema.PAGE):
@@ -347,5 +365,43 @@ def _read_pages(tree: SourceTree, report: Report, cite: _Citer) -> tuple[Page, .
         citations = tuple(c for index, source_id in enumerate(item["sources"])
                           if (c := cite(source_id, path, item["sources"].where(index))) is not None)
         pages.append(Page(path, slug, item["title"], item["summary"], item["order"], citations,
-                          tuple(item["blocks"]), source.body, source.body_line))
+                          tuple(item["blocks"]), source.body, source.body_line, default))
+    by_path = {page.path: page for page in pages}
+    translations: dict[str, list[Page]] = {}
+    for path, source, original, lang in translated:
+        page = by_path.get(original)
+        if lang == default:
+            report.add(path, 0, 0, f"{original} is already in {language_name(lang)}, the guide's language",
+                       f"write the {language_name(lang)} text in {original}")
+            continue
+        if page is None and original in tree.files:
+            continue   # the original has problems of its own, reported there
+        if page is None:
+            report.add(path, 0, 0, f"is the {language_name(lang)} translation of {original}, which does not exist",
+                       f"create {original} in {language_name(default)} first, or rename this file")
+            continue
+        item = _translated_front_matter(source.data, path, original, report)
+        if item is not None and _complete(item, schema.TRANSLATED_PAGE):
+            translations.setdefault(original, []).append(dataclasses.replace(
+                page, path=path, title=item["title"], summary=item["summary"], body=source.body,
+                body_line=source.body_line, lang=lang))
+    pages = [dataclasses.replace(page, translations=tuple(translations.get(page.path, ()))) for page in pages]
     return tuple(sorted(pages, key=lambda p: (p.order, p.slug)))
+
+
+def _translation_of(path: str) -> tuple[str, str | None]:
+    """content/pages/x.en.md -> (content/pages/x.md, "en"); an original -> (path, None)."""
+    stem, _, lang = path.removesuffix(".md").rpartition(".")
+    if stem and lang in LANGUAGES and "/" not in lang:
+        return stem + ".md", lang
+    return path, None
+
+
+def _translated_front_matter(data, path: str, original: str, report: Report) -> YamlMap | None:
+    """A translation gives only the translated fields; the rest is shared with the original."""
+    if isinstance(data, YamlMap):
+        for key in sorted(k for k in data if k in schema.PAGE.fields and k not in schema.TRANSLATED_PAGE.fields):
+            report.add(path, *data.where(key), f"'{key}' is shared by every language of the page",
+                       f"set it in {original}, and remove it here")
+            del data[key]
+    return schema.validate(data, schema.TRANSLATED_PAGE, path, report, (1, 1))

@@ -66,10 +66,14 @@ class Report:
         self.problems: list[Problem] = []
 
     def add(self, path: str, line: int, column: int, message: str, hint: str = "") -> None:
-        self.problems.append(Problem(path, line, column, message, hint))
+        self._keep(Problem(path, line, column, message, hint))
 
     def warn(self, path: str, line: int, column: int, message: str, hint: str = "") -> None:
-        self.problems.append(Problem(path, line, column, message, hint, warning=True))
+        self._keep(Problem(path, line, column, message, hint, warning=True))
+
+    def _keep(self, problem: Problem) -> None:
+        if problem not in self.problems:   # e.g. an untranslated page converted for each language
+            self.problems.append(problem)
 
     @property
     def errors(self) -> list[Problem]:

@@ -43,7 +43,7 @@ EXTERNAL_SCHEMES = ("http://", "https://", "mailto:", "tel:")
 class LinkTargets:
     """What a link may point at: pages by source file, every planned URL, static files."""
 
-    page_urls: dict[str, str]      # content/pages/x.md -> /x/
+    page_urls: dict[str, str]      # content/pages/x.md (and x.en.md) -> /x/, its default-language address
     site_urls: frozenset[str]
     static_files: frozenset[str]   # site paths of files copied from static/
 
@@ -83,6 +83,7 @@ class Prose:
         self.targets, self.report = targets, report
         self.page: Page | None = None
         self.url = "/"
+        self.localize = lambda path: path
         self.markdown = markdown.Markdown(
             extensions=["extra", "sane_lists", "toc"],
             extension_configs={"toc": {"permalink": False}},
@@ -110,15 +111,17 @@ class Prose:
         if path.endswith(".md"):
             source = posixpath.normpath(posixpath.join(posixpath.dirname(self.page.path), path))
             if source in self.targets.page_urls:
-                return urls.relative(self.url, self.targets.page_urls[source]) + hash_ + fragment
+                return urls.relative(self.url, self.localize(self.targets.page_urls[source])) + hash_ + fragment
             self.problem(target, f"link to '{target}', which does not exist",
                          did_you_mean(path, [posixpath.basename(p) for p in self.targets.page_urls]))
             return ""
         if path.startswith("/"):
-            if path in self.targets.site_urls or path in self.targets.static_files:
+            if path in self.targets.static_files:
                 return urls.relative(self.url, path) + hash_ + fragment
+            if path in self.targets.site_urls:
+                return urls.relative(self.url, self.localize(path)) + hash_ + fragment
             if path + "/" in self.targets.site_urls:
-                return urls.relative(self.url, path + "/") + hash_ + fragment
+                return urls.relative(self.url, self.localize(path + "/")) + hash_ + fragment
             self.problem(target, f"link to '{target}', which does not exist",
                          did_you_mean(path, self.targets.site_urls))
             return ""
@@ -127,8 +130,9 @@ class Prose:
                      "and other sites by full address (https://...)")
         return ""
 
-    def convert(self, page: Page, url: str) -> Markup:
-        self.page, self.url = page, url
+    def convert(self, page: Page, url: str, localize=lambda path: path) -> Markup:
+        """The page's HTML at `url`; `localize` maps a site path to its version in the page's language."""
+        self.page, self.url, self.localize = page, url, localize
         self.markdown.reset()
         html = self.markdown.convert(page.body)
         clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,

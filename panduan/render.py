@@ -1,16 +1,20 @@
 """Render: each planned output to bytes through the Jinja templates.
 
 One `Environment` per build: autoescape on for every template, undefined
-names are errors, and locale-aware filters (Babel) for dates and numbers.
-Templates receive typed objects (the `Guide`, the `Timeline`, the `Output`
-being rendered) and a `url()` helper that turns a site path into a link
-relative to the current page. A broken template is reported like a content
+names are errors, and filters (Babel) that format dates and numbers for the
+language of the output being rendered. Templates receive typed objects (the
+`Guide` and `Timeline` as read in the output's language, the `Output` being
+rendered), `t('key', name=value)` for interface text from the language's
+catalogue, `alternates` (the page in every language) and a `url()` helper that
+turns a site path into a link relative to the current page, to the page's
+version in the same language. A broken template is reported like a content
 problem, with the template's file and line.
 """
 from __future__ import annotations
 
 import sys
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -19,6 +23,7 @@ from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from . import urls
+from .i18n import Catalogues
 from .model import Guide
 from .plan import Output, Plan
 from .problems import Report
@@ -31,7 +36,12 @@ def _number(value, locale: str) -> str:
     return format_decimal(value, locale=locale)
 
 
-def environment(templates: Path, locale: str, bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+def _locale_filter(function):
+    """A filter formatting for the language of the output being rendered."""
+    return jinja2.pass_context(lambda context, value: function(value, context["output"].lang))
+
+
+def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         bytecode_cache=bytecode_cache,   # watch mode keeps compiled templates between builds
         loader=jinja2.FileSystemLoader(templates),
@@ -41,35 +51,59 @@ def environment(templates: Path, locale: str, bytecode_cache: jinja2.BytecodeCac
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["date_long"] = lambda day: format_date(day, "d MMMM y", locale=locale)
-    env.filters["date_full"] = lambda day: format_date(day, "EEEE, d MMMM y", locale=locale)
-    env.filters["date_short"] = lambda day: format_date(day, "d MMM y", locale=locale)
-    env.filters["number"] = lambda value: _number(value, locale)
+    env.filters["date_long"] = _locale_filter(lambda day, locale: format_date(day, "d MMMM y", locale=locale))
+    env.filters["date_full"] = _locale_filter(lambda day, locale: format_date(day, "EEEE, d MMMM y", locale=locale))
+    env.filters["date_short"] = _locale_filter(lambda day, locale: format_date(day, "d MMM y", locale=locale))
+    env.filters["number"] = _locale_filter(_number)
     return env
 
 
+@dataclass(frozen=True)
+class Alternate:
+    """The page in one language, for hreflang links and the language switcher."""
+
+    lang: str
+    name: str        # the language's own name for itself, e.g. "English"
+    url: str         # relative to the current page
+    absolute: str
+
+
 class Renderer:
-    def __init__(self, templates: Path, guide: Guide, timeline: Timeline, plan: Plan,
-                 bodies: dict[str, Markup], bytecode_cache: jinja2.BytecodeCache | None = None):
+    def __init__(self, templates: Path, guides: dict[str, Guide], catalogues: Catalogues,
+                 timelines: dict[str, Timeline], plan: Plan, bodies: dict[str, Markup],
+                 bytecode_cache: jinja2.BytecodeCache | None = None):
         self.templates = templates
-        self.env = environment(templates, guide.config.language, bytecode_cache)
-        self.guide, self.timeline, self.plan, self.bodies = guide, timeline, plan, bodies
+        self.env = environment(templates, bytecode_cache)
+        self.guides, self.catalogues, self.timelines = guides, catalogues, timelines
+        self.plan, self.bodies = plan, bodies
 
     def render(self, output: Output) -> bytes:
-        def url(path: str) -> str:
+        guide = self.guides[output.lang]
+        base_url = guide.config.base_url
+
+        def link(path: str) -> str:
             if output.rooted_links:
-                return urls.rooted(self.guide.config.base_url, path)
+                return urls.rooted(base_url, path)
             return urls.relative(output.url, path)
 
+        def url(path: str) -> str:
+            """A link to a site path, to its version in this output's language if it has one."""
+            return link(self.plan.localize(path, output.lang))
+
+        alternates = [Alternate(o.lang, self.catalogues.text(o.lang, "language.name"), link(o.url),
+                                urls.absolute(base_url, o.url)) for o in self.plan.versions(output)]
         context = {
-            "guide": self.guide,
-            "config": self.guide.config,
-            "timeline": self.timeline,
+            "guide": guide,
+            "config": guide.config,
+            "timeline": self.timelines[output.lang],
             "output": output,
-            "pages": self.guide.pages,
+            "pages": guide.pages,
             "body": self.bodies.get(output.url, Markup("")),
             "url": url,
-            "canonical": urls.absolute(self.guide.config.base_url, output.url),
+            "t": self.catalogues.translator(output.lang),
+            "alternates": alternates,
+            "default_alternate": alternates[0],
+            "canonical": urls.absolute(base_url, output.url),
         }
         html = self.env.get_template(output.template).render(context)
         return html.encode("utf-8")
@@ -84,7 +118,7 @@ class Renderer:
                 if memo is None:
                     rendered[output.file] = self.render(output)
                 else:
-                    rendered[output.file] = memo(output, self.timeline, self.render)
+                    rendered[output.file] = memo(output, self.timelines[output.lang], self.render)
             except jinja2.TemplateError as error:
                 report.add(*self._template_location(error), f"template error while rendering {output.url}: "
                            f"{error.message or error}", "this is a template problem: see README.md, 'Templates'")

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from .i18n import LANGUAGES, Localized
 from .load import YamlList, YamlMap
 from .problems import Report, did_you_mean
 
@@ -200,6 +201,7 @@ class Field:
     doc: str
     required: bool = True
     default: object = None
+    translatable: bool = False   # plain text in the default language, or {id: ..., en: ...}
 
 
 @dataclass(frozen=True)
@@ -229,9 +231,31 @@ def validate(value, schema: Schema, path: str, report: Report, where=(0, 0)) -> 
                            f"add a line '{key}: ...'")
             value[key] = declared.default
             continue
-        converted = _convert(value[key], declared.kind, key, path, report, value.value_where(key))
-        value[key] = converted
+        if declared.translatable:
+            value[key] = _translations(value[key], declared.kind, key, path, report, value.value_where(key))
+        else:
+            value[key] = _convert(value[key], declared.kind, key, path, report, value.value_where(key))
     return value
+
+
+def _translations(raw, kind: Kind, key: str, path: str, report: Report, where) -> Localized | None:
+    """A translatable value: plain text (the default language) or one entry per language."""
+    if not isinstance(raw, YamlMap):
+        text = _convert(raw, kind, key, path, report, where)
+        return None if text is None else Localized((("", text),), path, *where, key)
+    texts = []
+    for lang in raw:
+        if lang not in LANGUAGES:
+            report.add(path, *raw.where(lang), f"{key}: '{lang}' is not a language of the guide",
+                       did_you_mean(lang, LANGUAGES) or "use " + " and ".join(f"'{l}:'" for l in LANGUAGES))
+            continue
+        text = _convert(raw[lang], kind, f"{key}.{lang}", path, report, raw.value_where(lang))
+        if text is not None:
+            texts.append((lang, text))
+    if not texts:
+        report.add(path, *where, f"{key}: no text in any language", f"write e.g. '{LANGUAGES[0]}: ...'")
+        return None
+    return Localized(tuple(texts), path, *where, key)
 
 
 def _convert(raw, kind: Kind, key: str, path: str, report: Report, where):
@@ -281,20 +305,20 @@ def read_list(source_data, key: str, schema: Schema, path: str, report: Report) 
 
 SOURCE = Schema("source", {
     "id": Field(Slug(), "short name other files use to cite it, e.g. pkpu-3-2022"),
-    "title": Field(Text(), "what the document or article is"),
+    "title": Field(Text(), "what the document or article is", translatable=True),
     "publisher": Field(Text(), "who published it"),
     "url": Field(Url(), "where the public can read it", required=False),
     "date": Field(Date(), "when it was published", required=False),
 })
 
 BALLOT = Schema("ballot", {
-    "race": Field(Text(), "what the ballot elects"),
-    "colour_name": Field(Text(), "the colour's name, shown beside the swatch"),
+    "race": Field(Text(), "what the ballot elects", translatable=True),
+    "colour_name": Field(Text(), "the colour's name, shown beside the swatch", translatable=True),
     "colour": Field(Colour(), "the swatch colour, e.g. \"#9e9e9e\""),
 })
 
 ELECTION = Schema("election", {
-    "name": Field(Text(), "the election's name"),
+    "name": Field(Text(), "the election's name", translatable=True),
     "voting_day": Field(Date(), "voting day"),
     "voting_hours": Field(Text(), "polling-station opening hours, local time"),
     "source": Field(Slug(), "source id for the voting day and hours"),
@@ -303,22 +327,22 @@ ELECTION = Schema("election", {
 })
 
 NAV_ITEM = Schema("navigation item", {
-    "title": Field(Text(), "the link text"),
+    "title": Field(Text(), "the link text", translatable=True),
     "link": Field(SitePath(), "the page it opens, e.g. /jadwal/"),
 })
 
 REPORT_CHANNEL = Schema("report channel", {
     "name": Field(Text(), "the channel's name"),
     "url": Field(Url(), "its web address"),
-    "description": Field(Text(), "what to report there"),
+    "description": Field(Text(), "what to report there", translatable=True),
     "whatsapp": Field(Text(), "WhatsApp number", required=False),
     "email": Field(Text(), "e-mail address", required=False),
     "source": Field(Slug(), "source id", required=False),
 })
 
 GUIDE = Schema("guide settings", {
-    "title": Field(Text(), "the site's title"),
-    "description": Field(Text(), "one sentence describing the site"),
+    "title": Field(Text(), "the site's title", translatable=True),
+    "description": Field(Text(), "one sentence describing the site", translatable=True),
     "base_url": Field(Url(), "the published address, ending in /"),
     "language": Field(Choice("id", "en"), "the default language"),
     "timezone": Field(Choice("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"), "the guide's time zone"),
@@ -329,10 +353,10 @@ GUIDE = Schema("guide settings", {
 
 STAGE = Schema("stage", {
     "id": Field(Slug(), "unique id, e.g. masa-kampanye"),
-    "title": Field(Text(), "the stage's name"),
+    "title": Field(Text(), "the stage's name", translatable=True),
     "start": Field(Date(), "first day"),
     "end": Field(Date(), "last day (inclusive)"),
-    "description": Field(Text(), "one or two sentences for the public"),
+    "description": Field(Text(), "one or two sentences for the public", translatable=True),
     "source": Field(Slug(), "source id"),
 })
 
@@ -361,11 +385,11 @@ TICKET = Schema("ticket", {
 
 NUMBER = Schema("key number", {
     "id": Field(Slug(), "unique id"),
-    "label": Field(Text(), "what is counted"),
+    "label": Field(Text(), "what is counted", translatable=True),
     "value": Field(NumberOrText(), "the figure"),
-    "unit": Field(Text(), "unit shown after the figure, e.g. %", required=False),
+    "unit": Field(Text(), "unit shown after the figure, e.g. %", required=False, translatable=True),
     "approximate": Field(Boolean(), "shown as 'sekitar'", required=False, default=False),
-    "note": Field(Text(), "one sentence of context", required=False),
+    "note": Field(Text(), "one sentence of context", required=False, translatable=True),
     "featured": Field(Boolean(), "shown on the home page", required=False, default=False),
     "source": Field(Slug(), "source id"),
 })
@@ -381,3 +405,8 @@ PAGE = Schema("page front matter", {
     "blocks": Field(ListOf(Choice(*BLOCKS), unique=True), "data sections shown after the text", required=False,
                     default=()),
 })
+
+
+# A page's translation (x.en.md) gives these; every other field is shared with the original.
+TRANSLATED_PAGE = Schema("translated page front matter",
+                         {key: PAGE.fields[key] for key in ("title", "summary")})

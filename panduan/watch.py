@@ -30,7 +30,7 @@ from .cache import BuildCache
 from .problems import ContentError, Problem
 from .write import update_site
 
-WATCHED_FOLDERS = ("content", "templates", "static")
+WATCHED_FOLDERS = ("content", "templates", "static", "i18n")
 WATCHED_FILES = ("guide.yaml",)
 # vim (.x.swp, 4913, x~), emacs (.#x, #x#, x~), JetBrains (x___jb_tmp___), gedit (.goutputstream-*),
 # Chromium-based editors (x.crswap), and generic temporary files

@@ -12,11 +12,12 @@ NOW = "2024-01-10T10:00:00+07:00"
 
 
 def assemble(target: Path, content: Path | None = None) -> Path:
-    """A guide in `target`: the repository's templates and static files, and
-    the content of `content` (a folder with guide.yaml and content/), or of
-    the default guide when None."""
+    """A guide in `target`: the repository's templates, interface catalogues
+    and static files, and the content of `content` (a folder with guide.yaml
+    and content/), or of the default guide when None."""
     content = content or REPO
     shutil.copytree(REPO / "templates", target / "templates")
+    shutil.copytree(REPO / "i18n", target / "i18n")
     shutil.copytree(REPO / "static", target / "static")
     shutil.copy(content / "guide.yaml", target / "guide.yaml")
     shutil.copytree(content / "content", target / "content")

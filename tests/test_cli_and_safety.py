@@ -82,6 +82,7 @@ def test_build_replaces_stale_pages(mini, tmp_path):
     assert run_build(mini, "--out", str(out), "--now", NOW).returncode == 0
     assert (out / "tentang" / "index.html").exists()
     (mini / "content" / "pages" / "tentang.md").unlink()
+    (mini / "content" / "pages" / "tentang.en.md").unlink()   # and its translation
     (mini / "content" / "sources.yaml").write_text(
         (mini / "content" / "sources.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     result = run_build(mini, "--out", str(out), "--now", NOW)

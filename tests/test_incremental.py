@@ -104,7 +104,7 @@ def test_the_cache_notices_a_template_change(tmp_path):
     cache = BuildCache()
     build(root, tmp_path / "out", moment(), cache=cache)
     base = root / "templates/base.html"
-    base.write_text(base.read_text().replace("Langsung ke isi", "Lompat ke isi"))
+    base.write_text(base.read_text().replace("</footer>", "<p>Lompat ke isi</p></footer>"))
     build(root, tmp_path / "out", moment(), cache=cache)
     assert tree_bytes(tmp_path / "out") == clean_build(root, tmp_path / "clean")
     assert "Lompat ke isi" in (tmp_path / "out/index.html").read_text()

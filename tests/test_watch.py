@@ -110,9 +110,9 @@ def test_a_burst_of_saves_settles_into_few_rebuilds(live, tmp_path):
 
 def test_template_change(live, tmp_path):
     template = live.root / "templates/base.html"
-    edit(live, lambda root: template.write_text(template.read_text().replace("Langsung ke isi", "Ke isi")))
+    edit(live, lambda root: template.write_text(template.read_text().replace("</footer>", "<p>Penanda</p></footer>")))
     site = assert_same_as_clean(live, tmp_path)
-    assert all("Ke isi" in data.decode() for name, data in site.items() if name.endswith(".html"))
+    assert all("<p>Penanda</p>" in data.decode() for name, data in site.items() if name.endswith(".html"))
 
 
 def test_data_file_change(live, tmp_path):
@@ -134,10 +134,11 @@ def test_static_file_change(live, tmp_path):
 def test_settings_change(live, tmp_path):
     settings = live.root / "guide.yaml"
     text = settings.read_text()
-    title = next(line for line in text.splitlines() if line.startswith("title:"))
-    edit(live, lambda root: settings.write_text(text.replace(title, "title: Panduan Uji Coba")))
+    assert "  id: Panduan Pemilu 2024\n" in text
+    edit(live, lambda root: settings.write_text(text.replace("  id: Panduan Pemilu 2024\n", "  id: Panduan Uji Coba\n", 1)))
     site = assert_same_as_clean(live, tmp_path)
-    assert all("Panduan Uji Coba" in data.decode() for name, data in site.items() if name.endswith(".html"))
+    assert all("Panduan Uji Coba" in data.decode() for name, data in site.items()
+               if name.endswith(".html") and not name.startswith("en/"))
 
 
 def test_a_bad_edit_keeps_the_last_good_site_and_a_fix_recovers(live, tmp_path):
@@ -164,3 +165,16 @@ def test_editor_litter_is_ignored(live):
         live.changes.arrived.wait(1.0)
         assert not live.changes.pending
     assert live.generation == before
+
+
+def test_interface_text_and_translation_changes(live, tmp_path):
+    catalogue = live.root / "i18n/en.yaml"
+    assert catalogue.is_file()
+    text = catalogue.read_text()
+    name = next(line for line in text.splitlines() if line.strip().startswith("name:"))
+    edit(live, lambda root: catalogue.write_text(text.replace(name, name.rstrip() + " (UK)", 1)))
+    assert_same_as_clean(live, tmp_path / "first")
+    translation = live.root / "content/pages/tentang.en.md"
+    edit(live, lambda root: translation.write_text(translation.read_text() + "\nA new closing line.\n"))
+    site = assert_same_as_clean(live, tmp_path / "second")
+    assert "A new closing line." in site["en/tentang/index.html"].decode()
