@@ -63,11 +63,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build.py: {error}", file=sys.stderr)
         return EXIT_USAGE
     out = (args.out or root / "_site").resolve()
-    if args.command in ("watch", "serve"):
-        moment = (lambda: now) if args.now else (lambda: clock_now(zone))
-        return preview.run(args.command, root, out, moment, args.strict, args.host, args.port)
     cache_dir = (args.cache_dir or root / ".cache" / "panduan").resolve()
     cache = None if args.no_cache or args.command == "check" else BuildCache.load(cache_dir)
+    if args.command in ("watch", "serve"):
+        moment = (lambda: now) if args.now else (lambda: clock_now(zone))
+        return preview.run(args.command, root, out, moment, args.strict, args.host, args.port,
+                           cache or BuildCache(), None if args.no_cache else cache_dir)
     started = time.perf_counter()
     try:
         if args.command == "check":

@@ -7,12 +7,14 @@ numbered problem list and keeps going: the last good site stays in place.
 from __future__ import annotations
 
 import datetime as dt
+import signal
 import sys
 import threading
 from pathlib import Path
 from typing import Callable
 
 from . import serve
+from .cache import BuildCache
 from .problems import format_problems
 from .watch import Changes, Outcome, Session, watch
 
@@ -27,9 +29,14 @@ def announce(outcome: Outcome) -> None:
         print("the last good site is still in place; save a fix to rebuild", flush=True)
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def run(command: str, root: Path, out: Path, moment: Callable[[], dt.datetime], strict: bool,
-        host: str, port: int) -> int:
-    session = Session(root, out, moment, strict)
+        host: str, port: int, cache: BuildCache, cache_dir: Path | None) -> int:
+    """Build, then rebuild on every change until Ctrl+C; the first build saves `cache` to `cache_dir`."""
+    session = Session(root, out, moment, strict, cache)
     server = None
     if command == "serve":
         try:
@@ -37,12 +44,16 @@ def run(command: str, root: Path, out: Path, moment: Callable[[], dt.datetime], 
         except OSError as error:
             print(f"build.py: cannot serve on {host}:{port}: {error.strerror}; try --port", file=sys.stderr)
             return 2
-    announce(session.rebuild())
-    changes = Changes(root).start()
+    changes = Changes(root).start()   # before the first build, so no save is missed
+    outcome = session.rebuild()
+    announce(outcome)
+    if outcome.ok and cache_dir is not None:
+        cache.save(cache_dir)
     if server is not None:
         print(f"previewing at http://{host}:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
     print(f"watching {root} for changes", flush=True)
     stop = threading.Event()
+    signal.signal(signal.SIGTERM, _interrupt)   # `kill` stops it as cleanly as Ctrl+C
     try:
         watch(session, changes, announce, stop)
     except KeyboardInterrupt:
