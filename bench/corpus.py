@@ -2,7 +2,8 @@
 
     python bench/corpus.py DIR --pages 5000 [--seed 1]
 
-The guide's own templates, static files, settings and data files are copied;
+The guide's own templates, static files, settings, interface text (i18n/) and
+data files are copied;
 `content/sources.yaml` gains one generated source per ten pages, and
 `content/pages/` gains N Markdown pages with front matter that cite those
 sources, link to each other and to built-in pages. The same N and seed give
@@ -58,6 +59,7 @@ def generate(target: Path, pages: int, seed: int = 1) -> Path:
     shutil.copytree(REPO / "static", target / "static")
     shutil.copy(REPO / "guide.yaml", target / "guide.yaml")
     shutil.copytree(REPO / "content", target / "content")
+    shutil.copytree(REPO / "i18n", target / "i18n")
     sources = target / "content" / "sources.yaml"
     sources.write_text(sources.read_text(encoding="utf-8").rstrip("\n") + "\n" + sources_text(pages),
                        encoding="utf-8")
