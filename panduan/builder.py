@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import urls
+from .cache import BuildCache
 from .i18n import check_translations, load_catalogues, localize, ordered
 from .linkcheck import check_links
 from .ical import CALENDAR_KEYS
@@ -26,7 +27,7 @@ from .plan import SERVICE_WORKER, TITLE_KEYS, Plan, fact_check_url, plan_site
 from .problems import Problem, Report
 from .prose import LinkTargets, Prose
 from .render import Renderer
-from .search import index_site
+from .search import search_files
 from .timeline import Timeline, timeline
 from .write import write_site
 
@@ -41,11 +42,24 @@ class Built:
     clock: Clock
 
 
-def make_site(root: Path, now: dt.datetime, strict: bool = False, drafts: bool = False) -> Built:
+def make_site(root: Path, now: dt.datetime, strict: bool = False, drafts: bool = False,
+              cache: BuildCache | None = None) -> Built:
     """Load, check, model, plan and render; raises ContentError on problems.
-    `drafts` builds pages and messages marked `draft: true` too (a preview)."""
+
+    `drafts` builds pages and messages marked `draft: true` too (a preview).
+    With a `cache`, results of earlier builds are reused where everything
+    they read is unchanged; the result is the same either way (cache.py)."""
     report = Report()
-    tree = load_tree(root, report)
+    try:
+        return _make_site(root, now, strict, drafts, cache, report)
+    finally:
+        if cache is not None:
+            cache.finish()
+
+
+def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, cache: BuildCache | None,
+               report: Report) -> Built:
+    tree = load_tree(root, report, cache.parse) if cache else load_tree(root, report)
     guide = build_guide(tree, report)
     report.raise_if_failed(strict)   # nothing more can be checked without a sound model
     spans = resolve_phases(guide, report)
@@ -69,25 +83,36 @@ def make_site(root: Path, now: dt.datetime, strict: bool = False, drafts: bool =
                    **{check.path: fact_check_url(check.slug) for check in guide.fact_checks}},
         site_urls=plan.urls(), static_files=plan.static_urls(), hidden=hidden)
     prose = Prose(targets, report)
-    bodies = {o.url: prose.convert(o.page, o.url, functools.partial(plan.localize, lang=o.lang))
-              for o in plan.outputs if o.page is not None}
+    if cache:
+        cache.begin(root, tree)
+        target_key = cache.targets_digest(targets, plan)
+        bodies = {o.url: cache.convert(prose, o, target_key, functools.partial(plan.localize, lang=o.lang))
+                  for o in plan.outputs if o.page is not None}
+    else:
+        bodies = {o.url: prose.convert(o.page, o.url, functools.partial(plan.localize, lang=o.lang))
+                  for o in plan.outputs if o.page is not None}
     report.raise_if_failed(strict)
     timelines = {lang: timeline(guides[lang], now) for lang in guides}
     moment = timelines[default]
     living = Living(root, guides, catalogues, moment_clock, plan)
-    files = Renderer(root / "templates", guides, catalogues, timelines, plan, bodies,
-                     living.contexts()).render_all(report)
+    if cache:
+        cache.set_moment(moment_clock, living.history, drafts)
+    renderer = Renderer(root / "templates", guides, catalogues, timelines, plan, bodies,
+                        living.contexts(), cache.bytecode if cache else None)
+    files = renderer.render_all(report, cache.render if cache else None)
     files.update(living.files())
-    check_links(plan, files, guide.config.base_url, report)
+    check_links(plan, files, guide.config.base_url, report, cache.links if cache else None)
     report.raise_if_failed(strict)
+    files.update(cache.search(files, search_files) if cache else search_files(files))
     files[urls.file_for(SERVICE_WORKER)] = service_worker(guide.config, plan, files)
     return Built(guide, plan, moment, files, report.warnings, moment_clock)
 
 
-def build(root: Path, out: Path, now: dt.datetime, strict: bool = False, drafts: bool = False) -> Built:
+def build(root: Path, out: Path, now: dt.datetime, strict: bool = False, drafts: bool = False,
+          cache: BuildCache | None = None) -> Built:
     """Build the guide at `root` into `out`, replacing it only on success."""
-    built = make_site(root, now, strict, drafts)
-    write_site(out, built.files, built.plan.static, index=index_site)
+    built = make_site(root, now, strict, drafts, cache)
+    write_site(out, built.files, built.plan.static)
     return built
 
 

@@ -1,4 +1,4 @@
-"""The command line: `python build.py [build|check] [options]`.
+"""The command line: `python build.py [build|check|watch|serve] [options]`.
 
 Exit codes: 0 built (or checked) without problems, 1 content problems,
 2 wrong usage. Content problems print as a numbered list without a
@@ -11,7 +11,9 @@ import sys
 import time
 from pathlib import Path
 
+from . import preview
 from .builder import build, make_site
+from .cache import BuildCache
 from .load import parse_yaml, YamlSyntaxError
 from .problems import ContentError, format_problems
 from .timeline import BadMoment, clock_now, parse_now
@@ -21,8 +23,9 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="build.py", description="Build the Panduan Pemilu guide.")
-    top.add_argument("command", nargs="?", default="build", choices=("build", "check"),
-                     help="build (default): write the site; check: validate everything, write nothing")
+    top.add_argument("command", nargs="?", default="build", choices=("build", "check", "watch", "serve"),
+                     help="build (default): write the site; check: validate everything, write nothing; "
+                          "watch: rebuild on every save; serve: watch and preview at http://HOST:PORT/")
     top.add_argument("--root", type=Path, default=Path.cwd(), help="the guide's folder (default: here)")
     top.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/_site)")
     top.add_argument("--now", default=None,
@@ -30,6 +33,11 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--strict", action="store_true", help="treat warnings as problems")
     top.add_argument("--drafts", action="store_true", help="also build pages and messages marked draft: true")
     top.add_argument("--debug", action="store_true", help="show tracebacks")
+    top.add_argument("--host", default="127.0.0.1", help="serve: address to listen on (default: 127.0.0.1)")
+    top.add_argument("--port", type=int, default=8000, help="serve: port (default: 8000)")
+    top.add_argument("--cache-dir", type=Path, default=None,
+                     help="where build keeps work for the next run (default: ROOT/.cache/panduan)")
+    top.add_argument("--no-cache", action="store_true", help="build from scratch, reading and writing no cache")
     return top
 
 
@@ -56,12 +64,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build.py: {error}", file=sys.stderr)
         return EXIT_USAGE
     out = (args.out or root / "_site").resolve()
+    cache_dir = (args.cache_dir or root / ".cache" / "panduan").resolve()
+    cache = None if args.no_cache or args.command == "check" else BuildCache.load(cache_dir)
+    if args.command in ("watch", "serve"):
+        moment = (lambda: now) if args.now else (lambda: clock_now(zone))
+        return preview.run(args.command, root, out, moment, args.strict, args.drafts, args.host, args.port,
+                           cache or BuildCache(), None if args.no_cache else cache_dir)
     started = time.perf_counter()
     try:
         if args.command == "check":
             built = make_site(root, now, args.strict, args.drafts)
         else:
-            built = build(root, out, now, args.strict, args.drafts)
+            built = build(root, out, now, args.strict, args.drafts, cache)
     except ContentError as error:
         print(format_problems(error.problems), file=sys.stderr)
         return EXIT_CONTENT
@@ -71,10 +85,13 @@ def main(argv: list[str] | None = None) -> int:
         print("build.py: the engine failed unexpectedly; run again with --debug and report the traceback",
               file=sys.stderr)
         return EXIT_CONTENT
+    if cache is not None:
+        cache.save(cache_dir)
     if built.warnings:
         print(format_problems(built.warnings), file=sys.stderr)
     took = time.perf_counter() - started
     what = "checked" if args.command == "check" else f"built into {out}"
-    print(f"{len(built.files)} pages {what} as of {now.isoformat()} in {took:.2f}s")
+    pages = sum(1 for name in built.files if name.endswith(".html"))
+    print(f"{pages} pages ({len(built.files)} files) {what} as of {now.isoformat()} in {took:.2f}s")
     print(f"phase: {built.clock.phase.id}; {built.clock.describe()}")
     return EXIT_OK

@@ -39,13 +39,13 @@ def _resolve(page_url: str, link: str, rooted_prefix: str) -> str | None:
     return resolved + "/" if parts.path.endswith("/") and resolved != "/" else resolved
 
 
-def check_links(plan: Plan, files: dict[str, bytes], base_url: str, report: Report) -> None:
+def check_links(plan: Plan, files: dict[str, bytes], base_url: str, report: Report, memo=None) -> None:
+    """Check every rendered HTML file; `memo(output, html, context, check, report)` may remember results."""
     existing = {o.file for o in plan.outputs} | {s.url.lstrip("/") for s in plan.static}
     prefix = urls.rooted(base_url, "/").rstrip("/")
-    for output in plan.outputs:
-        html = files.get(output.file)
-        if html is None or not output.file.endswith(".html"):
-            continue
+    context = (frozenset(existing), prefix)
+
+    def check(output, html: bytes, report: Report) -> None:
         parser = _Links()
         parser.feed(html.decode("utf-8"))
         for link in sorted(set(parser.found)):
@@ -60,3 +60,12 @@ def check_links(plan: Plan, files: dict[str, bytes], base_url: str, report: Repo
                 where = output.page.path if output.page else f"templates/{output.template}"
                 report.add(where, 0, 0, f"the page {output.url} links to {target}, which does not exist",
                            "fix the link, or restore the page it points to")
+
+    for output in plan.outputs:
+        html = files.get(output.file)
+        if html is None or not output.file.endswith(".html"):
+            continue
+        if memo is None:
+            check(output, html, report)
+        else:
+            memo(output, html, context, check, report)

@@ -183,13 +183,19 @@ def read_text(root: Path, relative: str, report: Report) -> str | None:
         return None
 
 
-def load_yaml(root: Path, relative: str, report: Report) -> Source | None:
+def _parse_directly(relative: str, text: str, parse, report: Report) -> Source:
+    return parse(relative, text, report)
+
+
+def load_yaml(root: Path, relative: str, report: Report, memo=_parse_directly) -> Source | None:
     if not (root / relative).is_file():
         report.add(relative, 0, 0, "is missing", f"create {relative}; see README.md for its format")
         return None
     text = read_text(root, relative, report)
-    if text is None:
-        return None
+    return None if text is None else memo(relative, text, parse_yaml_source, report)
+
+
+def parse_yaml_source(relative: str, text: str, report: Report) -> Source:
     source = Source(relative, text)
     try:
         source.data = parse_yaml(text)
@@ -203,10 +209,12 @@ def load_yaml(root: Path, relative: str, report: Report) -> Source | None:
     return source
 
 
-def load_markdown(root: Path, relative: str, report: Report) -> Source | None:
+def load_markdown(root: Path, relative: str, report: Report, memo=_parse_directly) -> Source | None:
     text = read_text(root, relative, report)
-    if text is None:
-        return None
+    return None if text is None else memo(relative, text, parse_markdown_source, report)
+
+
+def parse_markdown_source(relative: str, text: str, report: Report) -> Source:
     source = Source(relative, text)
     handler = frontmatter.YAMLHandler()
     if not handler.detect(text):
@@ -230,11 +238,15 @@ def load_markdown(root: Path, relative: str, report: Report) -> Source | None:
     return source
 
 
-def load_tree(root: Path, report: Report) -> SourceTree:
-    """Read every source file of the guide. Problems go to `report`."""
+def load_tree(root: Path, report: Report, memo=_parse_directly) -> SourceTree:
+    """Read every source file of the guide. Problems go to `report`.
+
+    `memo(relative, text, parse, report)` returns `parse(relative, text, report)`,
+    possibly remembered from an earlier build of the same text (see cache.py).
+    """
     tree = SourceTree(root)
     for relative in YAML_FILES:
-        source = load_yaml(root, relative, report)
+        source = load_yaml(root, relative, report, memo)
         if source is not None:
             tree.files[relative] = source
     for folder in MARKDOWN_DIRS:
@@ -249,7 +261,7 @@ def load_tree(root: Path, report: Report) -> SourceTree:
                 report.add(relative, 0, 0, "is not a Markdown page",
                            "pages must end in .md; move other files to static/")
                 continue
-            source = load_markdown(root, relative, report)
+            source = load_markdown(root, relative, report, memo)
             if source is not None:
                 tree.files[relative] = source
     return tree

@@ -41,8 +41,9 @@ def _locale_filter(function):
     return jinja2.pass_context(lambda context, value: function(value, context["output"].lang))
 
 
-def environment(templates: Path) -> jinja2.Environment:
+def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
+        bytecode_cache=bytecode_cache,   # watch mode keeps compiled templates between builds
         loader=jinja2.FileSystemLoader(templates),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -70,9 +71,9 @@ class Alternate:
 class Renderer:
     def __init__(self, templates: Path, guides: dict[str, Guide], catalogues: Catalogues,
                  timelines: dict[str, Timeline], plan: Plan, bodies: dict[str, Markup],
-                 extras: dict[str, dict] | None = None):
+                 extras: dict[str, dict] | None = None, bytecode_cache: jinja2.BytecodeCache | None = None):
         self.templates = templates
-        self.env = environment(templates)
+        self.env = environment(templates, bytecode_cache)
         self.env.globals.update(jsonld=structured.script, voting_event=structured.voting_event,
                                 claim_review=structured.claim_review, faq_page=structured.faq_page)
         self.guides, self.catalogues, self.timelines = guides, catalogues, timelines
@@ -119,14 +120,19 @@ class Renderer:
         html = self.env.get_template(output.template).render(context)
         return html.encode("utf-8")
 
-    def render_all(self, report: Report) -> dict[str, bytes]:
-        """Render every output; template failures become problems."""
+    def render_all(self, report: Report, memo=None) -> dict[str, bytes]:
+        """Render every output; template failures become problems.
+
+        `memo(output, render)` may return a remembered rendering (see cache.py)."""
         rendered = {}
         for output in self.plan.outputs:
             if not output.template:
                 continue        # made in code, not from a template
             try:
-                rendered[output.file] = self.render(output)
+                if memo is None:
+                    rendered[output.file] = self.render(output)
+                else:
+                    rendered[output.file] = memo(output, self.render)
             except jinja2.TemplateError as error:
                 report.add(*self._template_location(error), f"template error while rendering {output.url}: "
                            f"{error.message or error}", "this is a template problem: see README.md, 'Templates'")

@@ -7,8 +7,11 @@ server-side component is needed. Only what a template marks
 `data-pagefind-body` (the main text of each page) is indexed, per language of
 the page's `<html lang>`.
 
-The index is made in the fresh output folder before it replaces the old site,
-so a failed indexing leaves the published site as it was. Pagefind's output is
+The index is part of the built site like any other file: Pagefind reads the
+rendered HTML from a scratch folder and its output is read back, so the
+atomic write, watch mode's partial updates and the preview server (which
+answers from memory) all carry it, and a failed indexing writes nothing.
+Pagefind's output is
 a function of the HTML it reads, except the order of the languages in
 pagefind-entry.json (a hash map in Pagefind): that file is rewritten with
 sorted keys, so two builds of one tree give the same bytes (tested).
@@ -18,6 +21,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from .plan import SEARCH_INDEX
@@ -26,7 +30,21 @@ from .problems import ContentError, Problem
 HINT = "install it with: python3 -m pip install 'pagefind[bin]' (see pyproject.toml)"
 
 
-def index_site(folder: Path) -> None:
+def search_files(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The search index (site path -> bytes) of the rendered pages in `files`."""
+    with tempfile.TemporaryDirectory(prefix="panduan-search-") as scratch:
+        folder = Path(scratch)
+        for name, data in files.items():
+            if name.endswith(".html"):
+                (folder / name).parent.mkdir(parents=True, exist_ok=True)
+                (folder / name).write_bytes(data)
+        _run_pagefind(folder)
+        index = folder / SEARCH_INDEX.strip("/")
+        return {path.relative_to(folder).as_posix(): path.read_bytes()
+                for path in sorted(index.rglob("*")) if path.is_file()}
+
+
+def _run_pagefind(folder: Path) -> None:
     """Write the search index into `folder`; raises ContentError if Pagefind fails."""
     command = [sys.executable, "-m", "pagefind", "--site", str(folder),
                "--output-subdir", SEARCH_INDEX.strip("/"), "--silent"]

@@ -37,12 +37,27 @@ def relative(from_url: str, to_url: str) -> str:
     """A link from the page at `from_url` to `to_url` (both site paths)."""
     target, hash_, fragment = to_url.partition("#")
     base = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
-    link = posixpath.relpath(target, base)
+    link = _relpath(target, base)
     if target.endswith("/") and link != ".":
         link += "/"
     elif link == ".":
         link = "./"
     return link + hash_ + fragment
+
+
+def _relpath(target: str, base: str) -> str:
+    """posixpath.relpath for clean site paths, without its costly normalising (every page
+    links to every other page in the footer, so this runs N*N times); odd paths take relpath."""
+    if "/." in target or "/." in base or "//" in target or "//" in base or not target.startswith("/"):
+        return posixpath.relpath(target, base)
+    base_parts = base.strip("/").split("/") if base.strip("/") else []
+    target_parts = target.strip("/").split("/") if target.strip("/") else []
+    common = 0
+    for mine, theirs in zip(base_parts, target_parts):
+        if mine != theirs:
+            break
+        common += 1
+    return "/".join([".."] * (len(base_parts) - common) + target_parts[common:]) or "."
 
 
 def absolute(base_url: str, url: str) -> str:

@@ -12,14 +12,12 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Callable
 
 from .plan import StaticFile
 
 
-def write_site(out: Path, files: dict[str, bytes], static: tuple[StaticFile, ...],
-               index: Callable[[Path], None] | None = None) -> None:
-    """Write the site; `index` (the search indexer) runs on the fresh folder before the swap."""
+def write_site(out: Path, files: dict[str, bytes], static: tuple[StaticFile, ...]) -> None:
+    """Write the whole site into a fresh folder, then swap it in."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
@@ -32,8 +30,6 @@ def write_site(out: Path, files: dict[str, bytes], static: tuple[StaticFile, ...
             target = _inside(fresh, name)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        if index is not None:
-            index(fresh)
         _normalise_modes(fresh)
         _swap(fresh, out)
     except BaseException:
@@ -69,3 +65,54 @@ def _swap(fresh: Path, out: Path) -> None:
     out.rename(old)
     fresh.rename(out)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def update_site(out: Path, files: dict[str, bytes], static: tuple[StaticFile, ...],
+                written: dict[str, bytes] | None) -> dict[str, bytes]:
+    """Bring `out` from the site `written` (what the last call returned) to this one.
+
+    For watch mode: only files whose bytes changed are written, each through a
+    temporary file renamed into place (a reader sees the old file or the new
+    one, never half of one), and files no longer built are removed. The first
+    call, or one after `out` was changed by someone else, writes everything
+    with `write_site`. Returns what is now on disk, for the next call.
+    """
+    wanted = dict(files)
+    for item in static:
+        wanted[item.url.lstrip("/")] = item.source.read_bytes()
+    out = out.resolve()
+    if written is None or not out.is_dir():
+        write_site(out, files, static)
+        return wanted
+    for name, data in sorted(wanted.items()):
+        if written.get(name) == data:
+            continue
+        target = _inside(out, name)
+        _make_folders(out, target.parent)
+        handle, temporary = tempfile.mkstemp(prefix=".new-", dir=target.parent)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    for name in sorted(set(written) - set(wanted), reverse=True):
+        target = _inside(out, name)
+        target.unlink(missing_ok=True)
+        folder = target.parent
+        while folder != out and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    return wanted
+
+
+def _make_folders(out: Path, folder: Path) -> None:
+    missing = []
+    while folder != out and not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir()
+        path.chmod(0o755)

@@ -1,0 +1,352 @@
+"""Cache: remember the build's work, keyed by exactly what it read.
+
+An incremental rebuild is the ordinary build (`builder.make_site`) with a
+`BuildCache` passed in; there is no second code path. Each stage that is
+worth remembering asks the cache first, under a key that is a digest of
+everything its result depends on, and replays the problems it reported:
+
+- parsing a file (load): the file's path and text;
+- converting a page's Markdown (prose): its path, body, first body line,
+  address, and the link targets (every page address, planned URL, static file);
+- rendering an output (render): the *shared* digest below, the output's own
+  fields, the Markdown bodies it declares (its page, and the pages named in
+  `Output.inputs`; "*" means all), any other page bodies its templates were
+  seen reading (traced), and the moment (`set_moment`): the stretch of time
+  in which nothing time-dependent changes (phases.Clock: [since, next_change)),
+  the git dates shown as "last updated", and whether drafts are shown;
+- link-checking a rendered file: the key of its rendering, its address and
+  the set of files in the site.
+
+The shared digest covers everything that is not a page body: the engine's
+source and library versions, every file the build loaded (guide.yaml, data
+files, catalogues) except the Markdown pages' bodies (but with every page's
+front matter, which the footer and home page list), and every other file
+under templates/, static/, content/ and i18n/. An edit to any of these re-renders every output; an edit to one
+page's body re-renders that page and the outputs that read it.
+
+To declare a new output: put the Markdown pages whose body it reads in
+`inputs` ("*" for all of them). Everything else it could read is in the
+shared digest already; a template reading an undeclared `page.body` is
+traced, so the cache is slower then, never wrong; and outputs made outside
+`Renderer.render_all` (feeds, indexes) are not cached at all.
+
+The cache can be saved to a folder (`python build.py` uses ROOT/.cache/panduan)
+and loaded by the next run; a missing, corrupt or outdated file is ignored.
+Entries used by neither of the last two builds are dropped.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib.metadata
+import os
+import pickle
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import jinja2
+import jinja2.bccache
+from markupsafe import Markup
+
+from .model import Page
+from .problems import Report
+
+CACHE_FILE = "cache.pickle"
+RACY_SECONDS = 2.0
+SOURCE_FOLDERS = ("templates", "static", "content", "i18n")
+LIBRARIES = ("jinja2", "markupsafe", "pyyaml", "markdown", "python-frontmatter", "babel", "nh3")
+
+
+def _digest(*parts) -> str:
+    hasher = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass")
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+def engine_digest() -> str:
+    """The engine's own source files, Python and library versions: a change to any invalidates everything."""
+    package = Path(__file__).resolve().parent
+    parts = [sys.version]
+    for path in sorted(package.rglob("*.py")):
+        parts += [path.relative_to(package).as_posix(), path.read_bytes()]
+    for name in LIBRARIES:
+        try:
+            parts.append(f"{name}=={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            parts.append(f"{name} missing")
+    return _digest(*parts)
+
+
+class TemplateBytecode(jinja2.BytecodeCache):
+    """Compiled templates kept in memory between builds; Jinja checks each against its source."""
+
+    def __init__(self) -> None:
+        self.stored: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.stored:
+            bucket.bytecode_from_string(self.stored[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.stored[bucket.key] = bucket.bytecode_to_string()
+
+
+class BuildCache:
+    """Remembered results of earlier builds of one guide."""
+
+    def __init__(self) -> None:
+        self.engine = engine_digest()
+        self.bytecode = TemplateBytecode()
+        self.entries: dict[str, object] = {}
+        self.used: set[str] = set()
+        self.previous: set[str] = set()
+        self.file_digests: dict[str, tuple[tuple[int, int, int], str]] = {}
+        self.shared = ""
+        self.moment = ""
+        self._link_context: tuple = (None, "")
+        self.reading: set[str] | None = None
+        self.hits = self.misses = 0
+
+    # -- keeping entries ----------------------------------------------------
+
+    def _get(self, key: str):
+        found = self.entries.get(key)
+        if found is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+            self.used.add(key)
+        return found
+
+    def _put(self, key: str, value) -> None:
+        self.entries[key] = value
+        self.used.add(key)
+
+    def finish(self) -> None:
+        """End of one build: forget what neither this build nor the one before used."""
+        keep = self.used | self.previous
+        self.entries = {key: value for key, value in self.entries.items() if key in keep}
+        self.previous, self.used = self.used, set()
+
+    # -- load ----------------------------------------------------------------
+
+    def parse(self, relative: str, text: str, parse, report: Report):
+        """Memo for `load.load_tree`: a fresh copy of the parsed Source (later stages convert it in place)."""
+        key = _digest("parse", self.engine, relative, parse.__name__, text)
+        found = self._get(key)
+        if found is None:
+            local = Report()
+            source = parse(relative, text, local)
+            found = (pickle.dumps(source, pickle.HIGHEST_PROTOCOL), tuple(local.problems))
+            self._put(key, found)
+        report.problems.extend(found[1])
+        return pickle.loads(found[0])
+
+    # -- what every output reads -------------------------------------------
+
+    def begin(self, root: Path, tree) -> None:
+        """Digest everything but page bodies, once per build (see the module's notes)."""
+        parts = [self.engine]
+        for relative, source in sorted(tree.files.items()):   # every file the build loaded
+            if source.body:
+                parts += [relative, "front", source.text[: len(source.text) - len(source.body)], source.body_line]
+            else:
+                parts += [relative, "text", source.text]
+        for folder in SOURCE_FOLDERS:   # and every other file it might read
+            for path in sorted((root / folder).rglob("*")) if (root / folder).is_dir() else ():
+                relative = path.relative_to(root).as_posix()
+                if relative in tree.files:
+                    continue
+                parts += [relative, self._file_digest(path) if path.is_file() else "not a file"]
+        self.shared = _digest(*parts)
+        self.bodies = {path: source.body for path, source in tree.files.items() if path.endswith(".md")}
+        self.body_digests: dict[str, str] = {}
+        self.made_by: dict[int, tuple[bytes, str]] = {}   # rendered bytes -> the key that made them
+
+    def set_moment(self, clock, history, drafts: bool) -> None:
+        """What every rendering reads besides files: the stretch of time in which the
+        output cannot change (phases.Clock: [since, next_change)), the git dates shown
+        as "last updated", and whether drafts are shown. Keying by the stretch rather
+        than by `now` lets watch mode reuse renderings while the clock ticks."""
+        self.moment = _digest(
+            clock.since.isoformat() if clock.since else "-",
+            clock.next_change.isoformat() if clock.next_change else "-",
+            *(f"{path}={day.isoformat()}" for path, day in sorted(history.last_commit.items())),
+            "drafts" if drafts else "published")
+
+    def search(self, files: dict[str, bytes], index) -> dict[str, bytes]:
+        """Memo for `search.search_files`: the index is a function of the rendered HTML."""
+        key = _digest("search", self.engine, *(part for name in sorted(files) if name.endswith(".html")
+                                               for part in (name, hashlib.sha256(files[name]).hexdigest())))
+        found = self._get(key)
+        if found is None:
+            found = index(files)
+            self._put(key, found)
+        return found
+
+    def _file_digest(self, path: Path) -> str:
+        """A file's content digest, recomputed only when its size or modification time changes."""
+        try:
+            info = path.stat()
+        except OSError:
+            return "missing"
+        stamp = (info.st_size, info.st_mtime_ns, info.st_ino)
+        known = self.file_digests.get(str(path))
+        if known is not None and known[0] == stamp:
+            return known[1]
+        # a file changed within the file system's clock tick of being read could look unchanged
+        # later ("racily clean", as git calls it): trust the stamp only once the file is older
+        trusted = time.time() - info.st_mtime_ns / 1e9 > RACY_SECONDS
+        try:
+            digest = _digest(path.read_bytes())
+        except OSError:
+            return "unreadable"
+        if trusted:
+            self.file_digests[str(path)] = (stamp, digest)
+        return digest
+
+    def forget_files(self, paths) -> None:
+        """Paths the watcher saw change: re-read them even if size and time look the same."""
+        for path in paths:
+            self.file_digests.pop(str(path), None)
+
+    # -- prose ---------------------------------------------------------------
+
+    def targets_digest(self, targets, plan) -> str:
+        """What a link in Markdown can resolve to: the link targets and each output's language versions."""
+        versions = sorted(f"{o.url} {o.key} {o.lang}" for o in plan.outputs)
+        return _digest(*sorted(targets.page_urls.items()), "|", *sorted(targets.site_urls), "|",
+                       *sorted(targets.static_files), "|", *versions)
+
+    def convert(self, prose, output, targets: str, localize) -> Markup:
+        """Memo for `Prose.convert`, replaying the problems it reported; `localize` is the
+        plan's (a function of the planned URLs, in `targets`, and the output's language)."""
+        page = output.page
+        key = _digest("prose", self.engine, targets, page.path, page.body_line, output.url, output.lang, page.body)
+        found = self._get(key)
+        if found is None:
+            outer, prose.report = prose.report, Report()
+            try:
+                html = prose.convert(page, output.url, localize)
+                found = (str(html), tuple(prose.report.problems))
+            finally:
+                prose.report = outer
+            self._put(key, found)
+        prose.report.problems.extend(found[1])
+        return Markup(found[0])
+
+    # -- render --------------------------------------------------------------
+
+    def render_key(self, output) -> str:
+        """Everything an output's rendering reads, except Markdown bodies it did not declare."""
+        fields = [f"{field.name}={getattr(output, field.name)!r}" for field in dataclasses.fields(output)
+                  if field.name != "page"]
+        page = output.page
+        declared = self._declared_bodies(output)
+        return _digest("render", self.shared, *fields, page.path if page else "-", self.moment,
+                       *(part for path in declared for part in (path, self._body_digest(path))))
+
+    def _declared_bodies(self, output) -> list[str]:
+        if "*" in output.inputs:
+            return sorted(self.bodies)
+        own = (output.page.path,) if output.page else ()
+        return sorted({*own, *output.inputs} & self.bodies.keys())
+
+    def _body_digest(self, path: str) -> str:
+        known = self.body_digests.get(path)
+        if known is None:
+            known = self.body_digests[path] = _digest(self.bodies.get(path, "\0missing"))
+        return known
+
+    def render(self, output, render) -> bytes:
+        """Memo for `Renderer.render` (template errors are raised, never remembered).
+
+        A template may read the Markdown of pages the output did not declare
+        (`page.body` of any page in `pages`). Such reads are traced while
+        rendering and remembered with the result: the next build looks up
+        the trace first and keys the result by those bodies too, so an
+        undeclared read makes the cache slower, never wrong.
+        """
+        key = self.render_key(output)
+        traced = self._get("trace " + key)
+        if traced is not None:
+            full = _digest(key, *(part for path in traced for part in (path, self._body_digest(path))))
+            found = self._get(full)
+            if found is not None:
+                self.made_by[id(found)] = (found, full)
+                return found
+        self._trace(render.__self__.env)
+        self.reading = set()
+        try:
+            found = render(output)
+            traced = tuple(sorted(self.reading - set(self._declared_bodies(output))))
+        finally:
+            self.reading = None
+        full = _digest(key, *(part for path in traced for part in (path, self._body_digest(path))))
+        self._put("trace " + key, traced)
+        self._put(full, found)
+        self.made_by[id(found)] = (found, full)
+        return found
+
+    def _trace(self, env) -> None:
+        """Make template attribute access of a page's `body` note the page (once per environment)."""
+        if getattr(env, "panduan_traced", False):
+            return
+        plain = env.getattr
+
+        def getattr_(obj, attribute):
+            if self.reading is not None and attribute in ("body", "body_line") and isinstance(obj, Page):
+                self.reading.add(obj.path)
+            return plain(obj, attribute)
+
+        env.getattr, env.panduan_traced = getattr_, True
+
+    # -- link check ----------------------------------------------------------
+
+    def links(self, output, html: bytes, context: tuple, check, report: Report) -> None:
+        """Memo for checking one rendered file's links; `context` is (existing files, rooted prefix)."""
+        if self._link_context[0] is not context:
+            self._link_context = (context, _digest(*sorted(context[0]), "|", context[1]))
+        made_by = self.made_by.get(id(html))
+        rendering = made_by[1] if made_by and made_by[0] is html else _digest(html)
+        key = _digest("links", self.engine, output.url, output.file, output.template,
+                      output.page.path if output.page else "-", self._link_context[1], rendering)
+        found = self._get(key)
+        if found is None:
+            local = Report()
+            check(output, html, local)
+            found = tuple(local.problems)
+            self._put(key, found)
+        report.problems.extend(found)
+
+    # -- on disk ---------------------------------------------------------------
+
+    @classmethod
+    def load(cls, folder: Path) -> "BuildCache":
+        """The cache saved in `folder`, or an empty one if it is missing, unreadable or outdated."""
+        cache = cls()
+        try:
+            with open(folder / CACHE_FILE, "rb") as stream:
+                engine, entries = pickle.load(stream)
+        except Exception:   # any damage means: start afresh, never fail the build
+            return cache
+        if engine == cache.engine and isinstance(entries, dict):
+            cache.entries = entries   # kept after this run only if used by it
+        return cache
+
+    def save(self, folder: Path) -> None:
+        """Write the cache atomically; a failure to save only costs speed next time."""
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".cache-", dir=folder)
+            with os.fdopen(handle, "wb") as stream:
+                pickle.dump((self.engine, self.entries), stream, pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, folder / CACHE_FILE)
+        except OSError:
+            pass
+

@@ -1,0 +1,62 @@
+// Live reload for `python build.py serve`. Added to pages by the preview
+// server only; never part of the built site.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var generation = script ? script.getAttribute("data-generation") : "-1";
+  var OVERLAY = "panduan-problems";
+
+  function hideOverlay() {
+    var old = document.getElementById(OVERLAY);
+    if (old) { old.parentNode.removeChild(old); }
+  }
+
+  function element(tag, text, style) {
+    var node = document.createElement(tag);
+    if (text) { node.textContent = text; }
+    if (style) { node.setAttribute("style", style); }
+    return node;
+  }
+
+  function showOverlay(problems) {
+    hideOverlay();
+    var box = element("section", "", "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
+      "background:rgba(255,255,255,.97);color:#111;font:16px/1.5 system-ui,sans-serif;padding:1.5rem;");
+    box.id = OVERLAY;
+    box.setAttribute("role", "alert");
+    box.setAttribute("aria-labelledby", OVERLAY + "-title");
+    var noun = problems.length === 1 ? "problem" : "problems";
+    var title = element("h2", "The guide was not built: " + problems.length + " " + noun + " to fix.",
+      "margin:0 0 .5rem;color:#a00;font-size:1.25rem;");
+    title.id = OVERLAY + "-title";
+    box.appendChild(title);
+    box.appendChild(element("p", "The last good version of the site is still served. Save a fix and this page reloads."));
+    var list = element("ol", "", "padding-left:1.5rem;");
+    problems.forEach(function (problem) {
+      var item = element("li", "", "margin:.5rem 0;");
+      item.appendChild(element("code", problem.location, "font-weight:bold;"));
+      item.appendChild(document.createTextNode(": " + problem.message));
+      if (problem.hint) {
+        item.appendChild(element("div", "hint: " + problem.hint, "color:#444;"));
+      }
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+    document.body.appendChild(box);
+  }
+
+  if (!window.EventSource) { return; }
+  var events = new EventSource("/__panduan/events?since=" + encodeURIComponent(generation));
+  events.addEventListener("build", function (message) {
+    var state = JSON.parse(message.data);
+    if (!state.ok) {
+      generation = String(state.generation);
+      showOverlay(state.problems);
+    } else if (String(state.generation) !== generation) {
+      events.close();
+      window.location.reload();
+    } else {
+      hideOverlay();
+    }
+  });
+})();

@@ -1,0 +1,171 @@
+"""Watch: rebuild the guide whenever an editor saves, for `watch` and `serve`.
+
+A `Session` owns one guide being edited: the build cache, what is on disk in
+the output folder, and the outcome of the last build (the last good site, or
+the problems of a bad edit). `rebuild()` runs the ordinary build with the
+cache (cache.py) and, when it succeeds, writes only the files that changed
+(write.update_site); when it fails, the output folder and the last good site
+stay as they were and the problems are kept for the preview's overlay.
+
+`Changes` collects file-system events from watchdog. Editors save in bursts
+and often by writing a temporary file and renaming it over the original, so
+a rebuild starts only once no event has arrived for a short settling time;
+editor swap, backup and temporary files never trigger one.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from .builder import make_site
+from .cache import BuildCache
+from .problems import ContentError, Problem
+from .write import update_site
+
+WATCHED_FOLDERS = ("content", "templates", "static", "i18n")
+WATCHED_FILES = ("guide.yaml",)
+# vim (.x.swp, 4913, x~), emacs (.#x, #x#, x~), JetBrains (x___jb_tmp___), gedit (.goutputstream-*),
+# Chromium-based editors (x.crswap), and generic temporary files
+EDITOR_LITTER = (".*.sw?", "*~", ".#*", "#*#", "4913", "*.tmp", "*.temp", "*___jb_tmp___", "*___jb_old___",
+                 ".goutputstream-*", "*.crswap", ".DS_Store")
+QUIET_EVENTS = ("opened", "closed_no_write")
+SETTLE_SECONDS = 0.04
+
+
+def is_editor_litter(name: str) -> bool:
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in EDITOR_LITTER)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one rebuild, as the preview shows it."""
+
+    generation: int
+    site: dict[str, bytes]                         # file name -> bytes of the last good build
+    problems: tuple[Problem, ...] = ()             # errors of this build (empty: it succeeded)
+    warnings: tuple[Problem, ...] = ()
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class Session:
+    """One guide being edited: builds, writes and remembers the last good site."""
+
+    root: Path
+    out: Path
+    moment: Callable[[], dt.datetime]
+    strict: bool = False
+    drafts: bool = False
+    cache: BuildCache = field(default_factory=BuildCache)
+    outcome: Outcome = field(default_factory=lambda: Outcome(0, {}))
+    written: dict[str, bytes] | None = None
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def rebuild(self, paths=()) -> Outcome:
+        """Build again (the cache keeps it quick); publish the outcome to waiting browsers."""
+        started = time.perf_counter()
+        self.cache.forget_files(paths)
+        previous = self.outcome
+        try:
+            built = make_site(self.root, self.moment(), self.strict, self.drafts, self.cache)
+            self.written = update_site(self.out, built.files, built.plan.static, self.written)
+        except ContentError as error:
+            errors = tuple(p for p in error.problems if not p.warning or self.strict)
+            outcome = Outcome(previous.generation + 1, previous.site, errors or tuple(error.problems),
+                              seconds=time.perf_counter() - started)
+        except Exception as error:   # an engine bug must not end the editor's session
+            problem = Problem("build.py", 0, 0, f"the engine failed: {type(error).__name__}: {error}",
+                              "run `python build.py --debug` and report the traceback")
+            outcome = Outcome(previous.generation + 1, previous.site, (problem,),
+                              seconds=time.perf_counter() - started)
+        else:
+            outcome = Outcome(previous.generation + 1, self.written, (), tuple(built.warnings),
+                              time.perf_counter() - started)
+        with self.changed:
+            self.outcome = outcome
+            self.changed.notify_all()
+        return outcome
+
+
+class Changes(FileSystemEventHandler):
+    """Collects the guide's changed paths from watchdog; `wait()` returns them once edits settle."""
+
+    def __init__(self, root: Path, settle: float = SETTLE_SECONDS):
+        super().__init__()
+        self.root, self.settle = root.resolve(), settle
+        self.pending: set[Path] = set()
+        self.last = 0.0
+        self.arrived = threading.Condition()
+        self.observer = Observer()
+
+    def start(self) -> "Changes":
+        self.observer.schedule(self, str(self.root), recursive=False)
+        for folder in WATCHED_FOLDERS:
+            if (self.root / folder).is_dir():
+                self.observer.schedule(self, str(self.root / folder), recursive=True)
+        self.observer.start()
+        return self
+
+    def stop(self) -> None:
+        self.observer.stop()
+        self.observer.join(timeout=5)
+        with self.arrived:
+            self.arrived.notify_all()
+
+    def relevant(self, path: Path) -> bool:
+        try:
+            relative = path.relative_to(self.root)
+        except ValueError:
+            return False
+        if not relative.parts or is_editor_litter(relative.name):
+            return False
+        return relative.parts[0] in WATCHED_FOLDERS or relative.as_posix() in WATCHED_FILES
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in QUIET_EVENTS or event.is_directory and event.event_type == "modified":
+            return   # a folder's "modified" only echoes an event of the file inside it
+        paths = [event.src_path, getattr(event, "dest_path", "")]
+        found = {Path(p) for p in paths if p and self.relevant(Path(p))}
+        if not found:
+            return
+        with self.arrived:
+            self.pending |= found
+            self.last = time.monotonic()
+            self.arrived.notify_all()
+
+    def wait(self, timeout: float | None = None) -> set[Path]:
+        """Block until some change has settled (or `timeout`, or stop()); return the changed paths."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self.arrived:
+            while not self.pending:
+                if not self.observer.is_alive():
+                    return set()
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    return set()
+                self.arrived.wait(left if left is not None else 1.0)
+            while (quiet := time.monotonic() - self.last) < self.settle:
+                self.arrived.wait(self.settle - quiet)
+            changed, self.pending = self.pending, set()
+            return changed
+
+
+def watch(session: Session, changes: Changes, announce: Callable[[Outcome], None],
+          stop: threading.Event) -> None:
+    """Rebuild after every settled change until `stop` is set."""
+    while not stop.is_set():
+        paths = changes.wait(timeout=0.5)
+        if paths:
+            announce(session.rebuild(paths))

@@ -1,0 +1,62 @@
+"""A guide being edited in a temp folder, with the real watcher (and server) running."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from pathlib import Path
+
+from panduan.builder import build
+from panduan.problems import ContentError
+from panduan.watch import Changes, Session, watch
+from sites import NOW, tree_bytes
+
+
+def moment() -> dt.datetime:
+    return dt.datetime.fromisoformat(NOW)
+
+
+def clean_build(root: Path, out: Path) -> dict[str, bytes] | None:
+    """The site a clean build of the tree writes, or None when the tree has problems."""
+    try:
+        build(root, out, moment())
+    except ContentError:
+        return None
+    return tree_bytes(out)
+
+
+class Live:
+    """Session + watchdog + rebuild loop on a background thread."""
+
+    def __init__(self, root: Path, out: Path):
+        self.root, self.out = root, out
+        self.session = Session(root, out, moment)
+        self.session.rebuild()
+        self.changes = Changes(root).start()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=watch, args=(self.session, self.changes, lambda o: None, self.stop),
+                                       daemon=True)
+        self.thread.start()
+
+    @property
+    def generation(self) -> int:
+        return self.session.outcome.generation
+
+    def settled(self, before: int, timeout: float = 20.0):
+        """Wait until a rebuild after generation `before` happened and no change is pending any more."""
+        deadline = time.monotonic() + timeout
+        with self.session.changed:
+            assert self.session.changed.wait_for(lambda: self.generation > before, timeout), "no rebuild happened"
+        while time.monotonic() < deadline:
+            seen = self.generation
+            time.sleep(0.4)
+            with self.changes.arrived:
+                pending = bool(self.changes.pending)
+            if not pending and self.generation == seen:
+                return self.session.outcome
+        raise AssertionError("the watcher never settled")
+
+    def close(self) -> None:
+        self.stop.set()
+        self.changes.stop()
+        self.thread.join(timeout=5)

@@ -1,0 +1,141 @@
+"""Incremental rebuilds are a cache of the build: any edit sequence ends byte-identical to a clean build."""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from live import clean_build, moment
+from sites import assemble, tree_bytes
+
+from panduan.builder import build
+from panduan.cache import BuildCache
+from panduan.watch import Session
+
+PAGES = "content/pages"
+NEW_PAGE = "---\ntitle: {title}\nsummary: Ringkasan.\norder: {order}\nsources: [pkpu-3-2022]\n---\n{body}\n"
+WORDS = st.sampled_from(["Pemilu", "suara", "TPS", "coblos", "sah", "KPU", "hoaks"])
+TEXT = st.lists(WORDS, min_size=1, max_size=6).map(" ".join)
+
+edits = st.one_of(
+    st.tuples(st.just("body"), st.integers(0, 20), TEXT),
+    st.tuples(st.just("title"), st.integers(0, 20), TEXT),
+    st.tuples(st.just("add"), st.integers(0, 20), TEXT),
+    st.tuples(st.just("delete"), st.integers(0, 20), st.just("")),
+    st.tuples(st.just("rename"), st.integers(0, 20), st.sampled_from(["pindah", "baru-lagi", "lain"])),
+    st.tuples(st.just("data"), st.integers(0, 20), st.sampled_from(["204807222", "204807223", "1"])),
+    st.tuples(st.just("break"), st.integers(0, 20), st.just("")),
+    st.tuples(st.just("fix"), st.integers(0, 20), st.just("")),
+)
+
+
+def apply(root: Path, edit: tuple) -> None:
+    kind, index, text = edit
+    pages = sorted((root / PAGES).glob("*.md"))
+    page = pages[index % len(pages)] if pages else None
+    broken = root / "content/numbers.yaml.good"
+    if kind == "body" and page:
+        page.write_text(page.read_text() + f"\n{text}\n")
+    elif kind == "title" and page:
+        lines = page.read_text().split("\n")
+        page.write_text("\n".join(f"title: {text}" if line.startswith("title:") else line for line in lines))
+    elif kind == "add":
+        (root / PAGES / f"tambah-{index}.md").write_text(NEW_PAGE.format(title=text, order=index, body=text))
+    elif kind == "delete" and page and len(pages) > 1:
+        page.unlink()
+    elif kind == "rename" and page and not (root / PAGES / f"{text}.md").exists():
+        page.rename(root / PAGES / f"{text}.md")
+    elif kind == "data" and not broken.exists():
+        numbers = root / "content/numbers.yaml"
+        numbers.write_text(numbers.read_text().replace("value: 204807222", f"value: {text}", 1))
+    elif kind == "break" and not broken.exists():
+        numbers = root / "content/numbers.yaml"
+        shutil.copy(numbers, broken)
+        numbers.write_text(numbers.read_text() + "  - id: [rusak\n")
+    elif kind == "fix" and broken.exists():
+        broken.replace(root / "content/numbers.yaml")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(edits, min_size=1, max_size=6))
+def test_any_edit_sequence_ends_equal_to_a_clean_build(sequence):
+    with tempfile.TemporaryDirectory() as folder:
+        root = assemble(Path(folder) / "guide")
+        session = Session(root, Path(folder) / "out", moment)
+        assert session.rebuild().ok
+        last_good = tree_bytes(session.out)
+        for edit in sequence:
+            apply(root, edit)
+            outcome = session.rebuild([root / PAGES])
+            if outcome.ok:
+                last_good = tree_bytes(session.out)
+            else:
+                assert tree_bytes(session.out) == last_good, "a failed build must leave the output alone"
+        expected = clean_build(root, Path(folder) / "clean")
+        if expected is None:
+            assert not session.outcome.ok
+            assert tree_bytes(session.out) == last_good
+        else:
+            assert session.outcome.ok, session.outcome.problems
+            assert tree_bytes(session.out) == expected
+
+
+def test_the_cache_on_disk_survives_damage_and_changes_nothing(tmp_path):
+    root = assemble(tmp_path / "guide")
+    fresh = clean_build(root, tmp_path / "fresh")
+    folder = tmp_path / "cache"
+    for damage in (None, b"not a pickle", b""):
+        if damage is not None:
+            (folder / "cache.pickle").write_bytes(damage)
+        cache = BuildCache.load(folder)
+        build(root, tmp_path / "out", moment(), cache=cache)
+        cache.save(folder)
+        assert tree_bytes(tmp_path / "out") == fresh
+    warm = BuildCache.load(folder)
+    build(root, tmp_path / "out", moment(), cache=warm)
+    assert warm.misses == 0 and warm.hits > 0, "an unchanged tree should be built from the cache"
+    assert tree_bytes(tmp_path / "out") == fresh
+
+
+def test_the_cache_notices_a_template_change(tmp_path):
+    root = assemble(tmp_path / "guide")
+    cache = BuildCache()
+    build(root, tmp_path / "out", moment(), cache=cache)
+    base = root / "templates/base.html"
+    base.write_text(base.read_text().replace("</footer>", "<p>Lompat ke isi</p></footer>"))
+    build(root, tmp_path / "out", moment(), cache=cache)
+    assert tree_bytes(tmp_path / "out") == clean_build(root, tmp_path / "clean")
+    assert "Lompat ke isi" in (tmp_path / "out/index.html").read_text()
+
+
+def test_a_template_reading_an_undeclared_page_body_is_still_rebuilt(tmp_path):
+    root = assemble(tmp_path / "guide")
+    home = root / "templates/home.html"
+    text = home.read_text()
+    assert "{% endblock %}" in text
+    home.write_text(text.replace("{% endblock %}", "<pre>{{ pages[-1].body }}</pre>{% endblock %}", 1))
+    cache = BuildCache()
+    build(root, tmp_path / "out", moment(), cache=cache)
+    last = sorted(root.glob("content/pages/*.md"))
+    edited = next(path for path in last if "tentang" in path.name)
+    edited.write_text(edited.read_text() + "\nKalimat penutup yang baru.\n")
+    build(root, tmp_path / "out", moment(), cache=cache)
+    assert tree_bytes(tmp_path / "out") == clean_build(root, tmp_path / "clean")
+
+
+def test_build_py_twice_with_a_cache_and_a_damaged_cache(tmp_path):
+    from sites import run_build
+    root = assemble(tmp_path / "guide")
+    outputs = []
+    for step in ("cold", "warm", "damaged"):
+        if step == "damaged":
+            (tmp_path / "cache/cache.pickle").write_bytes(b"\x80\x05garbage")
+        result = run_build(root, "--now", "2024-01-10T10:00:00+07:00", "--cache-dir", str(tmp_path / "cache"),
+                           "--out", str(tmp_path / step))
+        assert result.returncode == 0, result.stderr
+        assert (tmp_path / "cache/cache.pickle").is_file()
+        outputs.append(tree_bytes(tmp_path / step))
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert outputs[0] == clean_build(root, tmp_path / "clean")
