@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sites import FIXTURES, NOW, assemble  # noqa: E402
+from sites import FIXTURES, NOW, REPO, assemble, run_build  # noqa: E402
 
 
 @pytest.fixture
@@ -21,3 +21,12 @@ def mini(tmp_path: Path) -> Path:
 @pytest.fixture
 def now() -> dt.datetime:
     return dt.datetime.fromisoformat(NOW)
+
+
+@pytest.fixture(scope="session")
+def default_site(tmp_path_factory) -> Path:
+    """The default guide built once, strictly, as of NOW: read it, never change it."""
+    out = tmp_path_factory.mktemp("default") / "site"
+    result = run_build(REPO, "--out", str(out), "--now", NOW, "--strict")
+    assert result.returncode == 0, result.stderr
+    return out

@@ -9,12 +9,9 @@ import pytest
 from sites import NOW, REPO, run_build, tree_bytes
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("default") / "site"
-    result = run_build(REPO, "--out", str(out), "--now", NOW, "--strict")
-    assert result.returncode == 0, result.stderr
-    return out
+@pytest.fixture
+def site(default_site) -> Path:
+    return default_site
 
 
 def text(site: Path, page: str) -> str:

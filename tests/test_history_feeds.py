@@ -10,7 +10,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import feedparser
-import pytest
 import vobject
 
 from sites import NOW, REPO, run_build, tree_bytes
@@ -161,12 +160,6 @@ def test_empty_feed_is_still_valid(mini):
     assert feed.bozo == 0 and feed.entries == []
 
 
-@pytest.fixture(scope="module")
-def default_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("living") / "site"
-    result = run_build(REPO, "--out", str(out), "--now", NOW, "--strict")
-    assert result.returncode == 0, result.stderr
-    return out
 
 
 def test_sitemap_and_robots(default_site):

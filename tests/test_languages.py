@@ -6,19 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from sites import NOW, REPO, assemble, run_build
+from sites import NOW, assemble, run_build
 
 
 def text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("languages") / "site"
-    result = run_build(REPO, "--out", str(out), "--now", NOW, "--strict")
-    assert result.returncode == 0, result.stderr
-    return out
+@pytest.fixture
+def site(default_site) -> Path:
+    return default_site
 
 
 def test_every_page_exists_in_both_languages(site):

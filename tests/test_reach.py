@@ -16,12 +16,9 @@ from sites import NOW, REPO, assemble, run_build, tree_bytes
 BUDGET = 30 * 1024     # per page: HTML + CSS + JS, gzip
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("reach") / "site"
-    result = run_build(REPO, "--out", str(out), "--now", NOW, "--strict")
-    assert result.returncode == 0, result.stderr
-    return out
+@pytest.fixture
+def site(default_site) -> Path:
+    return default_site
 
 
 class _Head(HTMLParser):

@@ -5,15 +5,11 @@ import datetime as dt
 
 import pytest
 
-from sites import NOW, REPO, run_build
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("countdown") / "site"
-    result = run_build(REPO, "--out", str(out), "--now", NOW)
-    assert result.returncode == 0, result.stderr
-    return out
+@pytest.fixture
+def built(default_site):
+    return default_site
 
 
 def countdown(browser, base: str, moment: str | None, javascript: bool = True) -> str:

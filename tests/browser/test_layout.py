@@ -3,18 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from sites import NOW, REPO, run_build
 
 PAGES = ["", "jadwal/", "partai/", "paslon/", "cara-mencoblos/", "kenali-hoaks/", "lapor-hoaks/",
          "tanya-jawab/", "sumber/"]
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("layout") / "site"
-    result = run_build(REPO, "--out", str(out), "--now", NOW)
-    assert result.returncode == 0, result.stderr
-    return out
+@pytest.fixture
+def built(default_site):
+    return default_site
 
 
 @pytest.mark.parametrize("path", PAGES)

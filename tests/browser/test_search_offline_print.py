@@ -8,18 +8,14 @@ import threading
 
 import pytest
 
-from sites import NOW, REPO, run_build
 
 KEY_PAGES = {"": "Pemilihan Umum (Pemilu) 2024", "cara-mencoblos/": "Cara Mencoblos agar Suara Sah",
              "kenali-hoaks/": "Kenali Hoaks Politik", "lapor-hoaks/": "Lapor Hoaks dan Pelanggaran Pemilu"}
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("reach") / "site"
-    result = run_build(REPO, "--out", str(out), "--now", NOW)
-    assert result.returncode == 0, result.stderr
-    return out
+@pytest.fixture
+def built(default_site):
+    return default_site
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
