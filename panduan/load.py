@@ -218,8 +218,9 @@ def parse_markdown_source(relative: str, text: str, report: Report) -> Source:
     source = Source(relative, text)
     handler = frontmatter.YAMLHandler()
     if not handler.detect(text):
-        report.add(relative, 1, 1, "has no front matter",
-                   "start the file with a '---' line, then 'title:', 'summary:' and 'order:', then '---'")
+        fields = "'claim:', 'verdict:', 'summary:', 'checked:' and 'sources:'" \
+            if relative.startswith("content/hoaxes/") else "'title:', 'summary:' and 'order:'"
+        report.add(relative, 1, 1, "has no front matter", f"start the file with a '---' line, then {fields}, then '---'")
         source.ok = False
         return source
     try:

@@ -452,8 +452,7 @@ def _read_messages(tree: SourceTree, report: Report, cite: _Citer, zone: ZoneInf
             continue
         actions = tuple(Action(a["title"], a["link"], a.value_where("link")[0])
                         for a in item["actions"] if _complete(a, schema.MESSAGE_ACTION))
-        citations = tuple(c for index, source_id in enumerate(item["sources"])
-                          if (c := cite(source_id, path, item["sources"].where(index))) is not None)
+        citations = _citations(item["sources"], path, cite)
         messages.append(Message(item["id"], item["title"], item["text"], item["banner"], actions,
                                 tuple(item["blocks"]), citations, _window(item, path, zone, report)))
     return tuple(messages)
@@ -472,13 +471,10 @@ def _read_pages(tree: SourceTree, report: Report, cite: _Citer, zone: ZoneInfo,
         item = schema.validate(source.data, schema.PAGE, path, report, (1, 1))
         if not _complete(item, schema.PAGE):
             continue
-        slug = item["slug"] or PurePosixPath(path).stem
-        if not schema.SLUG.match(slug):
-            report.add(path, 0, 0, f"the file name gives the address '{slug}', which is not a valid slug",
-                       "rename the file using lowercase letters, digits and hyphens, or set 'slug:'")
+        slug = _slug(item, path, report)
+        if slug is None:
             continue
-        citations = tuple(c for index, source_id in enumerate(item["sources"])
-                          if (c := cite(source_id, path, item["sources"].where(index))) is not None)
+        citations = _citations(item["sources"], path, cite)
         changes = tuple(sorted((Change(c["date"], c["note"]) for c in item["changes"] if _complete(c, schema.CHANGE)),
                                key=lambda c: c.date, reverse=True))
         pages.append(Page(path, slug, item["title"], item["summary"], item["order"], citations,
@@ -508,6 +504,22 @@ def _read_pages(tree: SourceTree, report: Report, cite: _Citer, zone: ZoneInfo,
     return tuple(sorted(pages, key=lambda p: (p.order, p.slug)))
 
 
+def _slug(item: YamlMap, path: str, report: Report) -> str | None:
+    """A Markdown file's address: its `slug:`, else its file name; None (reported) if unusable."""
+    slug = item["slug"] or PurePosixPath(path).stem
+    if not schema.SLUG.match(slug):
+        report.add(path, 0, 0, f"the file name gives the address '{slug}', which is not a valid slug",
+                   "rename the file using lowercase letters, digits and hyphens, or set 'slug:'")
+        return None
+    return slug
+
+
+def _citations(source_ids, path: str, cite: _Citer) -> tuple[Citation, ...]:
+    """The sources a file lists, resolved (`cite` reports unknown ids)."""
+    return tuple(c for index, source_id in enumerate(source_ids)
+                 if (c := cite(source_id, path, source_ids.where(index))) is not None)
+
+
 def _translation_of(path: str) -> tuple[str, str | None]:
     """content/pages/x.en.md -> (content/pages/x.md, "en"); an original -> (path, None)."""
     stem, _, lang = path.removesuffix(".md").rpartition(".")
@@ -535,10 +547,8 @@ def _read_fact_checks(tree: SourceTree, report: Report, cite: _Citer) -> tuple[F
         item = schema.validate(source.data, schema.FACT_CHECK, path, report, (1, 1))
         if not _complete(item, schema.FACT_CHECK):
             continue
-        slug = item["slug"] or PurePosixPath(path).stem
-        if not schema.SLUG.match(slug):
-            report.add(path, 0, 0, f"the file name gives the address '{slug}', which is not a valid slug",
-                       "rename the file using lowercase letters, digits and hyphens, or set 'slug:'")
+        slug = _slug(item, path, report)
+        if slug is None:
             continue
         if not item["sources"]:
             report.add(path, *item.value_where("sources"), "a fact check needs at least one source",
@@ -547,8 +557,7 @@ def _read_fact_checks(tree: SourceTree, report: Report, cite: _Citer) -> tuple[F
         if not source.body.strip():
             report.add(path, source.body_line, 0, "the fact check has no explanation",
                        "after the front matter, explain in a few sentences what is true and why")
-        citations = tuple(c for index, source_id in enumerate(item["sources"])
-                          if (c := cite(source_id, path, item["sources"].where(index))) is not None)
+        citations = _citations(item["sources"], path, cite)
         checks.append(FactCheck(path, slug, item["claim"], item["verdict"], item["summary"], item["checked"],
                                 citations, item["appeared_in"], item["appeared_on"], source.body, source.body_line))
     return tuple(sorted(checks, key=lambda c: (-c.checked.toordinal(), c.slug)))
