@@ -16,10 +16,10 @@ from pathlib import Path
 from . import urls
 from .cache import BuildCache
 from .i18n import check_translations, load_catalogues, localize, ordered
-from .linkcheck import check_links
+from .linkcheck import LinkChecker, check_links
 from .ical import CALENDAR_KEYS
 from .living import Living, check_message_links
-from .load import load_tree
+from .load import Source, load_tree
 from .model import Guide, build_guide
 from .offline import check_offline, service_worker
 from .phases import NAME_KEYS, Clock, check_phases_used, clock, publish, resolve_phases
@@ -40,25 +40,59 @@ class Built:
     files: dict[str, bytes]
     warnings: list[Problem]
     clock: Clock
+    parts: Parts | None = None   # what a body-only edit can reuse (quick.py); None when unknown
+
+
+@dataclass
+class Parts:
+    """The working parts of a successful build that a later body-only edit can reuse (quick.py).
+
+    The model's Markdown bodies are those of the build that made the parts:
+    rendering never reads them (`read_bodies` is False, or quick.py refuses),
+    only the conversion of each page does, from `sources`."""
+    root: Path
+    strict: bool
+    drafts: bool
+    sources: dict[str, Source]        # every file loaded, by path
+    history: dict[str, dt.date]       # the git dates shown as "last updated"
+    targets: LinkTargets
+    renderer: Renderer
+    links: LinkChecker
+    read_bodies: bool                 # did a template read a page's Markdown (Page.body)?
+    early: tuple[Problem, ...]        # problems of loading, checking, modelling and planning
+    late: dict[str, dict[str, tuple[Problem, ...]]]   # "prose"/"render"/"links" -> output URL -> problems
+
+    def problems(self) -> Report:
+        """The build's report, as the full build adds its problems: the early ones, then stage by stage."""
+        report = Report()
+        report.extend(self.early)
+        for stage in LATE_STAGES:
+            for problems in self.late[stage].values():
+                report.extend(problems)
+        return report
+
+
+LATE_STAGES = ("prose", "render", "links")
 
 
 def make_site(root: Path, now: dt.datetime, strict: bool = False, drafts: bool = False,
-              cache: BuildCache | None = None) -> Built:
+              cache: BuildCache | None = None, search: bool = True) -> Built:
     """Load, check, model, plan and render; raises ContentError on problems.
 
     `drafts` builds pages and messages marked `draft: true` too (a preview).
     With a `cache`, results of earlier builds are reused where everything
-    they read is unchanged; the result is the same either way (cache.py)."""
+    they read is unchanged; the result is the same either way (cache.py).
+    Without `search`, the search index is left out (watch mode makes it later)."""
     report = Report()
     try:
-        return _make_site(root, now, strict, drafts, cache, report)
+        return _make_site(root, now, strict, drafts, cache, search, report)
     finally:
         if cache is not None:
             cache.finish()
 
 
 def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, cache: BuildCache | None,
-               report: Report) -> Built:
+               search: bool, report: Report) -> Built:
     tree = load_tree(root, report, cache.parse) if cache else load_tree(root, report)
     guide = build_guide(tree, report)
     report.raise_if_failed(strict)   # nothing more can be checked without a sound model
@@ -78,6 +112,13 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, cache: 
     _check_nav(guide, plan, report, hidden)
     check_message_links(guide, plan, hidden, report)
     check_offline(guide.config, plan, report)
+    early = tuple(report.problems)
+    late: dict[str, dict[str, tuple[Problem, ...]]] = {stage: {} for stage in LATE_STAGES}
+
+    def report_for(stage: str):
+        """Each output's problems of a late stage in a report of its own (and the build's), remembered."""
+        return lambda output: _OutputReport(report, late[stage], output.url)
+
     targets = LinkTargets(
         page_urls={**{p.path: urls.page_url(page.slug) for page in guide.pages for p in (page, *page.translations)},
                    **{check.path: fact_check_url(check.slug) for check in guide.fact_checks}},
@@ -86,11 +127,14 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, cache: 
     if cache:
         cache.begin(root, tree)
         target_key = cache.targets_digest(targets, plan)
-        bodies = {o.url: cache.convert(prose, o, target_key, functools.partial(plan.localize, lang=o.lang))
-                  for o in plan.outputs if o.page is not None}
-    else:
-        bodies = {o.url: prose.convert(o.page, o.url, functools.partial(plan.localize, lang=o.lang))
-                  for o in plan.outputs if o.page is not None}
+    bodies = {}
+    for o in plan.outputs:
+        if o.page is not None:
+            prose.report = report_for("prose")(o)
+            localizer = functools.partial(plan.localize, lang=o.lang)
+            bodies[o.url] = cache.convert(prose, o, target_key, localizer) if cache else \
+                prose.convert(o.page, o.url, localizer)
+    prose.report = report
     report.raise_if_failed(strict)
     timelines = {lang: timeline(guides[lang], now) for lang in guides}
     moment = timelines[default]
@@ -99,13 +143,32 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, cache: 
         cache.set_moment(moment_clock, living.history, drafts)
     renderer = Renderer(root / "templates", guides, catalogues, timelines, plan, bodies,
                         living.contexts(), cache.bytecode if cache else None)
-    files = renderer.render_all(report, cache.render if cache else None)
+    files = renderer.render_all(report_for("render"), cache.render if cache else None)
     files.update(living.files())
-    check_links(plan, files, guide.config.base_url, report, cache.links if cache else None)
+    links = LinkChecker(plan, guide.config.base_url)
+    check_links(plan, files, links, report_for("links"), cache.links if cache else None)
     report.raise_if_failed(strict)
-    files.update(cache.search(files, search_files) if cache else search_files(files))
+    if search:
+        files.update(cache.search(files, search_files) if cache else search_files(files))
     files[urls.file_for(SERVICE_WORKER)] = service_worker(guide.config, plan, files)
-    return Built(guide, plan, moment, files, report.warnings, moment_clock)
+    parts = Parts(root, strict, drafts, tree.files, living.history.last_commit, targets, renderer, links,
+                  cache.read_bodies if cache else True, early, late)
+    return Built(guide, plan, moment, files, report.warnings, moment_clock, parts)
+
+
+class _OutputReport(Report):
+    """One output's problems in one late stage: kept in `stage[url]`, in order, and added to the build's report."""
+
+    def __init__(self, build: Report, stage: dict, url: str):
+        super().__init__()
+        self.build, self.stage, self.url = build, stage, url
+        stage.setdefault(url, ())
+
+    def _keep(self, problem: Problem) -> None:
+        if problem not in self._seen:
+            super()._keep(problem)
+            self.stage[self.url] += (problem,)
+            self.build.extend((problem,))
 
 
 def build(root: Path, out: Path, now: dt.datetime, strict: bool = False, drafts: bool = False,

@@ -56,7 +56,8 @@ from .problems import Report
 CACHE_FILE = "cache.pickle"
 RACY_SECONDS = 2.0
 SOURCE_FOLDERS = ("templates", "static", "content", "i18n")
-LIBRARIES = ("jinja2", "markupsafe", "pyyaml", "markdown", "python-frontmatter", "babel", "nh3")
+LIBRARIES = ("jinja2", "markupsafe", "pyyaml", "markdown", "python-frontmatter", "babel", "nh3", "icalendar",
+             "pagefind", "pagefind_bin")
 
 
 def _digest(*parts) -> str:
@@ -144,7 +145,7 @@ class BuildCache:
             source = parse(relative, text, local)
             found = (pickle.dumps(source, pickle.HIGHEST_PROTOCOL), tuple(local.problems))
             self._put(key, found)
-        report.problems.extend(found[1])
+        report.extend(found[1])
         return pickle.loads(found[0])
 
     # -- what every output reads -------------------------------------------
@@ -167,6 +168,7 @@ class BuildCache:
         self.bodies = {path: source.body for path, source in tree.files.items() if path.endswith(".md")}
         self.body_digests: dict[str, str] = {}
         self.made_by: dict[int, tuple[bytes, str]] = {}   # rendered bytes -> the key that made them
+        self.read_bodies = False   # did any template read a page's Markdown, declared or not?
 
     def set_moment(self, clock, history, drafts: bool) -> None:
         """What every rendering reads besides files: the stretch of time in which the
@@ -179,14 +181,15 @@ class BuildCache:
             *(f"{path}={day.isoformat()}" for path, day in sorted(history.last_commit.items())),
             "drafts" if drafts else "published")
 
-    def search(self, files: dict[str, bytes], index) -> dict[str, bytes]:
-        """Memo for `search.search_files`: the index is a function of the rendered HTML."""
+    def search(self, files: dict[str, bytes], index) -> dict[str, bytes] | None:
+        """Memo for `search.search_files`: the index is a function of the rendered HTML (None: cancelled)."""
         key = _digest("search", self.engine, *(part for name in sorted(files) if name.endswith(".html")
                                                for part in (name, hashlib.sha256(files[name]).hexdigest())))
         found = self._get(key)
         if found is None:
             found = index(files)
-            self._put(key, found)
+            if found is not None:
+                self._put(key, found)
         return found
 
     def _file_digest(self, path: Path) -> str:
@@ -237,7 +240,7 @@ class BuildCache:
             finally:
                 prose.report = outer
             self._put(key, found)
-        prose.report.problems.extend(found[1])
+        prose.report.extend(found[1])
         return Markup(found[0])
 
     # -- render --------------------------------------------------------------
@@ -273,23 +276,27 @@ class BuildCache:
         undeclared read makes the cache slower, never wrong.
         """
         key = self.render_key(output)
-        traced = self._get("trace " + key)
-        if traced is not None:
+        trace = self._get("trace " + key)
+        if trace is not None:
+            traced, read_any = trace
             full = _digest(key, *(part for path in traced for part in (path, self._body_digest(path))))
             found = self._get(full)
             if found is not None:
+                self.read_bodies |= read_any
                 self.made_by[id(found)] = (found, full)
                 return found
         self._trace(render.__self__.env)
         self.reading = set()
         try:
             found = render(output)
+            read_any = bool(self.reading)
             traced = tuple(sorted(self.reading - set(self._declared_bodies(output))))
         finally:
             self.reading = None
         full = _digest(key, *(part for path in traced for part in (path, self._body_digest(path))))
-        self._put("trace " + key, traced)
+        self._put("trace " + key, (traced, read_any))
         self._put(full, found)
+        self.read_bodies |= read_any
         self.made_by[id(found)] = (found, full)
         return found
 
@@ -322,7 +329,7 @@ class BuildCache:
             check(output, html, local)
             found = tuple(local.problems)
             self._put(key, found)
-        report.problems.extend(found)
+        report.extend(found)
 
     # -- on disk ---------------------------------------------------------------
 

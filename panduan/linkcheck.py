@@ -39,33 +39,40 @@ def _resolve(page_url: str, link: str, rooted_prefix: str) -> str | None:
     return resolved + "/" if parts.path.endswith("/") and resolved != "/" else resolved
 
 
-def check_links(plan: Plan, files: dict[str, bytes], base_url: str, report: Report, memo=None) -> None:
-    """Check every rendered HTML file; `memo(output, html, context, check, report)` may remember results."""
-    existing = {o.file for o in plan.outputs} | {s.url.lstrip("/") for s in plan.static}
-    prefix = urls.rooted(base_url, "/").rstrip("/")
-    context = (frozenset(existing), prefix)
+class LinkChecker:
+    """Checks rendered HTML files against the files the site will have."""
 
-    def check(output, html: bytes, report: Report) -> None:
+    def __init__(self, plan: Plan, base_url: str):
+        existing = {o.file for o in plan.outputs} | {s.url.lstrip("/") for s in plan.static}
+        self.prefix = urls.rooted(base_url, "/").rstrip("/")
+        self.existing = existing
+        self.context = (frozenset(existing), self.prefix)   # what a check's result depends on, besides the file
+
+    def check(self, output, html: bytes, report: Report) -> None:
         parser = _Links()
         parser.feed(html.decode("utf-8"))
         for link in sorted(set(parser.found)):
-            target = _resolve(output.url, link, prefix)
+            target = _resolve(output.url, link, self.prefix)
             if target is None:
                 continue
             try:
-                exists = urls.file_for(target) in existing
+                exists = urls.file_for(target) in self.existing
             except urls.UnsafeUrl:
-                exists = target.lstrip("/") in existing
+                exists = target.lstrip("/") in self.existing
             if not exists:
                 where = output.page.path if output.page else f"templates/{output.template}"
                 report.add(where, 0, 0, f"the page {output.url} links to {target}, which does not exist",
                            "fix the link, or restore the page it points to")
 
+
+def check_links(plan: Plan, files: dict[str, bytes], checker: LinkChecker, report_for, memo=None) -> None:
+    """Check every rendered HTML file; `report_for(output)` is the report its problems go to;
+    `memo(output, html, context, check, report)` may remember results."""
     for output in plan.outputs:
         html = files.get(output.file)
         if html is None or not output.file.endswith(".html"):
             continue
         if memo is None:
-            check(output, html, report)
+            checker.check(output, html, report_for(output))
         else:
-            memo(output, html, context, check, report)
+            memo(output, html, checker.context, checker.check, report_for(output))

@@ -66,6 +66,10 @@ class Clock:
         }
         return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
+    def holds(self, now: dt.datetime) -> bool:
+        """Is `now` in [since, next_change), where the output is the same as at this clock's moment?"""
+        return (self.since is None or self.since <= now) and (self.next_change is None or now < self.next_change)
+
     def describe(self) -> str:
         if self.next_change is None:
             return "next change: none (nothing in the guide changes with time any more)"

@@ -23,7 +23,9 @@ def announce(outcome: Outcome) -> None:
     if outcome.ok:
         if outcome.warnings:
             print(format_problems(list(outcome.warnings)), file=sys.stderr)
-        print(f"built {len(outcome.site)} files in {outcome.seconds * 1000:.0f} ms", flush=True)
+        what = "page text only, " if outcome.quick else ""
+        print(f"built {len(outcome.site)} files ({what}search index follows) in {outcome.seconds * 1000:.0f} ms",
+              flush=True)
     else:
         print(format_problems(list(outcome.problems)), file=sys.stderr)
         print("the last good site is still in place; save a fix to rebuild", flush=True)

@@ -64,6 +64,7 @@ class Report:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self._seen: set[Problem] = set()
 
     def add(self, path: str, line: int, column: int, message: str, hint: str = "") -> None:
         self._keep(Problem(path, line, column, message, hint))
@@ -71,8 +72,14 @@ class Report:
     def warn(self, path: str, line: int, column: int, message: str, hint: str = "") -> None:
         self._keep(Problem(path, line, column, message, hint, warning=True))
 
+    def extend(self, problems) -> None:
+        """Add problems reported earlier (a cached result's), skipping repeats."""
+        for problem in problems:
+            self._keep(problem)
+
     def _keep(self, problem: Problem) -> None:
-        if problem not in self.problems:   # e.g. an untranslated page converted for each language
+        if problem not in self._seen:   # e.g. an untranslated page converted for each language
+            self._seen.add(problem)
             self.problems.append(problem)
 
     @property

@@ -120,23 +120,25 @@ class Renderer:
         html = self.env.get_template(output.template).render(context)
         return html.encode("utf-8")
 
-    def render_all(self, report: Report, memo=None) -> dict[str, bytes]:
-        """Render every output; template failures become problems.
+    def render_all(self, report_for, memo=None) -> dict[str, bytes]:
+        """Render every output; template failures become problems in `report_for(output)`.
 
         `memo(output, render)` may return a remembered rendering (see cache.py)."""
         rendered = {}
         for output in self.plan.outputs:
             if not output.template:
                 continue        # made in code, not from a template
-            try:
-                if memo is None:
-                    rendered[output.file] = self.render(output)
-                else:
-                    rendered[output.file] = memo(output, self.render)
-            except jinja2.TemplateError as error:
-                report.add(*self._template_location(error), f"template error while rendering {output.url}: "
-                           f"{error.message or error}", "this is a template problem: see README.md, 'Templates'")
+            rendered.update(self.render_one(output, report_for(output), memo))
         return rendered
+
+    def render_one(self, output: Output, report: Report, memo=None) -> dict[str, bytes]:
+        """{file: bytes} of one output, or {} with the template failure in `report`."""
+        try:
+            return {output.file: self.render(output) if memo is None else memo(output, self.render)}
+        except jinja2.TemplateError as error:
+            report.add(*self._template_location(error), f"template error while rendering {output.url}: "
+                       f"{error.message or error}", "this is a template problem: see README.md, 'Templates'")
+            return {}
 
     def _template_location(self, error: jinja2.TemplateError) -> tuple[str, int, int]:
         if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:

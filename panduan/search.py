@@ -22,39 +22,72 @@ import json
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
+from typing import Callable
 
 from .plan import SEARCH_INDEX
 from .problems import ContentError, Problem
 
+TIMEOUT = 300   # seconds
+POLL = 0.05     # seconds between looks at `cancelled`
 HINT = "install it with: python3 -m pip install 'pagefind[bin]' (see pyproject.toml)"
 
 
-def search_files(files: dict[str, bytes]) -> dict[str, bytes]:
-    """The search index (site path -> bytes) of the rendered pages in `files`."""
+def search_files(files: dict[str, bytes], cancelled: Callable[[], bool] | None = None) -> dict[str, bytes] | None:
+    """The search index (site path -> bytes) of the rendered pages in `files`;
+    None if `cancelled()` became true while Pagefind ran (it is stopped)."""
     with tempfile.TemporaryDirectory(prefix="panduan-search-") as scratch:
         folder = Path(scratch)
         for name, data in files.items():
             if name.endswith(".html"):
                 (folder / name).parent.mkdir(parents=True, exist_ok=True)
                 (folder / name).write_bytes(data)
-        _run_pagefind(folder)
+        if not _run_pagefind(folder, cancelled):
+            return None
         index = folder / SEARCH_INDEX.strip("/")
         return {path.relative_to(folder).as_posix(): path.read_bytes()
                 for path in sorted(index.rglob("*")) if path.is_file()}
 
 
-def _run_pagefind(folder: Path) -> None:
-    """Write the search index into `folder`; raises ContentError if Pagefind fails."""
+def _run_pagefind(folder: Path, cancelled: Callable[[], bool] | None) -> bool:
+    """Write the search index into `folder`; False if cancelled; raises ContentError if Pagefind fails."""
     command = [sys.executable, "-m", "pagefind", "--site", str(folder),
                "--output-subdir", SEARCH_INDEX.strip("/"), "--silent"]
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        with tempfile.TemporaryFile() as output:   # a file, not a pipe: nobody reads it while Pagefind runs
+            process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+            try:
+                returncode = _wait(process, cancelled)
+            finally:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
+            output.seek(0)
+            message = output.read().decode("utf-8", "replace")
     except (OSError, subprocess.TimeoutExpired) as error:
         raise ContentError([Problem("search index", 0, 0, f"Pagefind could not run: {error}", HINT)]) from None
-    if result.returncode != 0 or not (folder / SEARCH_INDEX.strip("/") / "pagefind.js").is_file():
-        detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+    if returncode is None:
+        return False
+    if returncode != 0 or not (folder / SEARCH_INDEX.strip("/") / "pagefind.js").is_file():
+        detail = message.strip().splitlines()[-1:] or ["no output"]
         raise ContentError([Problem("search index", 0, 0, f"Pagefind failed: {detail[0]}", HINT)])
     entry = folder / SEARCH_INDEX.strip("/") / "pagefind-entry.json"
     data = json.loads(entry.read_text(encoding="utf-8"))
     entry.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+    return True
+
+
+def _wait(process: subprocess.Popen, cancelled: Callable[[], bool] | None) -> int | None:
+    """Pagefind's exit code, or None once `cancelled()` is true; raises TimeoutExpired after TIMEOUT."""
+    if cancelled is None:
+        return process.wait(TIMEOUT)
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        try:
+            return process.wait(POLL)
+        except subprocess.TimeoutExpired:
+            if cancelled():
+                return None
+            if time.monotonic() > deadline:
+                raise

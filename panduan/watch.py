@@ -2,10 +2,12 @@
 
 A `Session` owns one guide being edited: the build cache, what is on disk in
 the output folder, and the outcome of the last build (the last good site, or
-the problems of a bad edit). `rebuild()` runs the ordinary build with the
-cache (cache.py) and, when it succeeds, writes only the files that changed
-(write.update_site); when it fails, the output folder and the last good site
-stay as they were and the problems are kept for the preview's overlay.
+the problems of a bad edit). `rebuild()` redoes only the changed text when
+an edit touched nothing but pages' text (quick.py), else runs the ordinary
+build with the cache (cache.py); when it succeeds, only the files that
+changed are written (write.update_site); when it fails, the output folder
+and the last good site stay as they were and the problems are kept for the
+preview's overlay.
 
 `Changes` collects file-system events from watchdog. Editors save in bursts
 and often by writing a temporary file and renaming it over the original, so
@@ -14,8 +16,10 @@ editor swap, backup and temporary files never trigger one.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import fnmatch
+import functools
 import threading
 import time
 from dataclasses import dataclass, field
@@ -25,9 +29,11 @@ from typing import Callable
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .builder import make_site
+from .builder import Built, make_site
 from .cache import BuildCache
 from .problems import ContentError, Problem
+from .quick import rebuild_bodies
+from .search import search_files
 from .write import update_site
 
 WATCHED_FOLDERS = ("content", "templates", "static", "i18n")
@@ -38,6 +44,7 @@ EDITOR_LITTER = (".*.sw?", "*~", ".#*", "#*#", "4913", "*.tmp", "*.temp", "*___j
                  ".goutputstream-*", "*.crswap", ".DS_Store")
 QUIET_EVENTS = ("opened", "closed_no_write")
 SETTLE_SECONDS = 0.04
+SEARCH_PAUSE = 0.2   # seconds without edits before the search index is remade
 
 
 def is_editor_litter(name: str) -> bool:
@@ -53,6 +60,7 @@ class Outcome:
     problems: tuple[Problem, ...] = ()             # errors of this build (empty: it succeeded)
     warnings: tuple[Problem, ...] = ()
     seconds: float = 0.0
+    quick: bool = False                            # only changed page text was redone (quick.py)
 
     @property
     def ok(self) -> bool:
@@ -61,7 +69,11 @@ class Outcome:
 
 @dataclass
 class Session:
-    """One guide being edited: builds, writes and remembers the last good site."""
+    """One guide being edited: builds, writes and remembers the last good site.
+
+    The search index takes seconds at thousands of pages, so a rebuild writes
+    the site with the index it has, and `refresh_search` remakes the index
+    once edits pause (see `watch`), dropping the work if another edit comes."""
 
     root: Path
     out: Path
@@ -72,31 +84,80 @@ class Session:
     outcome: Outcome = field(default_factory=lambda: Outcome(0, {}))
     written: dict[str, bytes] | None = None
     changed: threading.Condition = field(default_factory=threading.Condition)
+    built: Built | None = None                     # the last good build, which quick.py builds on
+    search: dict[str, bytes] = field(default_factory=dict)   # the search index written with the site
+    search_stale: bool = False
 
     def rebuild(self, paths=()) -> Outcome:
-        """Build again (the cache keeps it quick); publish the outcome to waiting browsers."""
+        """Build again (quick.py or the cache keep it quick); publish the outcome to waiting browsers."""
         started = time.perf_counter()
         self.cache.forget_files(paths)
         previous = self.outcome
+        now = self.moment()
         try:
-            built = make_site(self.root, self.moment(), self.strict, self.drafts, self.cache)
-            self.written = update_site(self.out, built.files, built.plan.static, self.written)
+            built = self._quick(paths, now) if previous.ok else None
+            quick = built is not None
+            if built is None:
+                built = make_site(self.root, now, self.strict, self.drafts, self.cache, search=False)
+            self.written = update_site(self.out, built.files | self.search, built.plan.static, self.written)
+            self.built, self.search_stale = built, True
         except ContentError as error:
             errors = tuple(p for p in error.problems if not p.warning or self.strict)
             outcome = Outcome(previous.generation + 1, previous.site, errors or tuple(error.problems),
                               seconds=time.perf_counter() - started)
         except Exception as error:   # an engine bug must not end the editor's session
-            problem = Problem("build.py", 0, 0, f"the engine failed: {type(error).__name__}: {error}",
-                              "run `python build.py --debug` and report the traceback")
-            outcome = Outcome(previous.generation + 1, previous.site, (problem,),
+            outcome = Outcome(previous.generation + 1, previous.site, (_engine_failure(error),),
                               seconds=time.perf_counter() - started)
         else:
             outcome = Outcome(previous.generation + 1, self.written, (), tuple(built.warnings),
-                              time.perf_counter() - started)
+                              time.perf_counter() - started, quick)
+        self._publish(outcome)
+        return outcome
+
+    def _quick(self, paths, now: dt.datetime) -> Built | None:
+        """The build by quick.py when every changed path is a page's text, else None."""
+        if self.built is None or not paths:
+            return None
+        root = self.root.resolve()
+        changed = set()
+        for path in paths:
+            try:
+                changed.add(Path(path).resolve().relative_to(root).as_posix())
+            except ValueError:
+                return None
+        return rebuild_bodies(self.built, changed, now, self.strict, self.drafts)
+
+    def refresh_search(self, cancelled: Callable[[], bool] = lambda: False) -> bool:
+        """Remake the search index of the last good site and write it; False if `cancelled()` stopped it."""
+        if self.built is None or not self.search_stale:
+            return True
+        built = self.built
+        try:
+            index = self.cache.search(built.files, functools.partial(search_files, cancelled=cancelled))
+            if index is None:
+                return False
+            self.written = update_site(self.out, built.files | index, built.plan.static, self.written)
+        except ContentError as error:   # Pagefind missing or failing: show it like a content problem
+            self.search_stale = False
+            self._publish(Outcome(self.outcome.generation + 1, self.outcome.site, tuple(error.problems)))
+            return True
+        except Exception as error:
+            self.search_stale = False
+            self._publish(Outcome(self.outcome.generation + 1, self.outcome.site, (_engine_failure(error),)))
+            return True
+        self.search, self.search_stale = index, False
+        self._publish(dataclasses.replace(self.outcome, site=self.written))   # same generation: no reload
+        return True
+
+    def _publish(self, outcome: Outcome) -> None:
         with self.changed:
             self.outcome = outcome
             self.changed.notify_all()
-        return outcome
+
+
+def _engine_failure(error: Exception) -> Problem:
+    return Problem("build.py", 0, 0, f"the engine failed: {type(error).__name__}: {error}",
+                   "run `python build.py --debug` and report the traceback")
 
 
 class Changes(FileSystemEventHandler):
@@ -145,6 +206,10 @@ class Changes(FileSystemEventHandler):
             self.last = time.monotonic()
             self.arrived.notify_all()
 
+    def has_pending(self) -> bool:
+        with self.arrived:
+            return bool(self.pending)
+
     def wait(self, timeout: float | None = None) -> set[Path]:
         """Block until some change has settled (or `timeout`, or stop()); return the changed paths."""
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -164,8 +229,10 @@ class Changes(FileSystemEventHandler):
 
 def watch(session: Session, changes: Changes, announce: Callable[[Outcome], None],
           stop: threading.Event) -> None:
-    """Rebuild after every settled change until `stop` is set."""
+    """Rebuild after every settled change until `stop` is set; remake the search index when edits pause."""
     while not stop.is_set():
-        paths = changes.wait(timeout=0.5)
+        paths = changes.wait(timeout=SEARCH_PAUSE if session.search_stale else 0.5)
         if paths:
             announce(session.rebuild(paths))
+        elif session.search_stale:
+            session.refresh_search(cancelled=changes.has_pending)

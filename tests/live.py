@@ -32,6 +32,7 @@ class Live:
         self.root, self.out = root, out
         self.session = Session(root, out, moment)
         self.session.rebuild()
+        self.session.refresh_search()   # the watcher would, once idle: start from the complete site
         self.changes = Changes(root).start()
         self.stop = threading.Event()
         self.thread = threading.Thread(target=watch, args=(self.session, self.changes, lambda o: None, self.stop),
@@ -52,7 +53,7 @@ class Live:
             time.sleep(0.4)
             with self.changes.arrived:
                 pending = bool(self.changes.pending)
-            if not pending and self.generation == seen:
+            if not pending and self.generation == seen and not self.session.search_stale:
                 return self.session.outcome
         raise AssertionError("the watcher never settled")
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from live import clean_build, moment
 from sites import assemble, tree_bytes
 
-from panduan.builder import build
+from panduan.builder import build, make_site
 from panduan.cache import BuildCache
 from panduan.watch import Session
 
@@ -21,6 +21,9 @@ TEXT = st.lists(WORDS, min_size=1, max_size=6).map(" ".join)
 
 edits = st.one_of(
     st.tuples(st.just("body"), st.integers(0, 20), TEXT),
+    st.tuples(st.just("body"), st.integers(0, 20), TEXT),   # the commonest edit, and quick.py's
+    st.tuples(st.just("body"), st.integers(0, 20), st.sampled_from(["[rusak](/tidak-ada/)", "## Judul", "#### Lompat"])),
+    st.tuples(st.just("blank"), st.integers(0, 20), st.just("")),
     st.tuples(st.just("title"), st.integers(0, 20), TEXT),
     st.tuples(st.just("add"), st.integers(0, 20), TEXT),
     st.tuples(st.just("delete"), st.integers(0, 20), st.just("")),
@@ -31,55 +34,66 @@ edits = st.one_of(
 )
 
 
-def apply(root: Path, edit: tuple) -> None:
+def apply(root: Path, edit: tuple) -> set[Path]:
+    """Make the edit; the paths a watcher would report."""
     kind, index, text = edit
     pages = sorted((root / PAGES).glob("*.md"))
     page = pages[index % len(pages)] if pages else None
     broken = root / "content/numbers.yaml.good"
+    numbers = root / "content/numbers.yaml"
     if kind == "body" and page:
         page.write_text(page.read_text() + f"\n{text}\n")
+    elif kind == "blank" and page:
+        text = page.read_text()
+        page.write_text(text[: text.index("---\n", 4) + 4])
     elif kind == "title" and page:
         lines = page.read_text().split("\n")
         page.write_text("\n".join(f"title: {text}" if line.startswith("title:") else line for line in lines))
     elif kind == "add":
-        (root / PAGES / f"tambah-{index}.md").write_text(NEW_PAGE.format(title=text, order=index, body=text))
+        page = root / PAGES / f"tambah-{index}.md"
+        page.write_text(NEW_PAGE.format(title=text, order=index, body=text))
     elif kind == "delete" and page and len(pages) > 1:
         page.unlink()
     elif kind == "rename" and page and not (root / PAGES / f"{text}.md").exists():
         page.rename(root / PAGES / f"{text}.md")
+        return {page, root / PAGES / f"{text}.md"}
     elif kind == "data" and not broken.exists():
-        numbers = root / "content/numbers.yaml"
         numbers.write_text(numbers.read_text().replace("value: 204807222", f"value: {text}", 1))
+        return {numbers}
     elif kind == "break" and not broken.exists():
-        numbers = root / "content/numbers.yaml"
         shutil.copy(numbers, broken)
         numbers.write_text(numbers.read_text() + "  - id: [rusak\n")
+        return {numbers, broken}
     elif kind == "fix" and broken.exists():
-        broken.replace(root / "content/numbers.yaml")
+        broken.replace(numbers)
+        return {numbers, broken}
+    else:
+        return set()
+    return {page}
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(edits, min_size=1, max_size=6))
 def test_any_edit_sequence_ends_equal_to_a_clean_build(sequence):
+    """After every edit the output equals a clean build of the tree (or, if that fails, the last good site)."""
     with tempfile.TemporaryDirectory() as folder:
         root = assemble(Path(folder) / "guide")
         session = Session(root, Path(folder) / "out", moment)
         assert session.rebuild().ok
+        session.refresh_search()
         last_good = tree_bytes(session.out)
-        for edit in sequence:
-            apply(root, edit)
-            outcome = session.rebuild([root / PAGES])
-            if outcome.ok:
-                last_good = tree_bytes(session.out)
-            else:
+        for step, edit in enumerate(sequence):
+            outcome = session.rebuild(apply(root, edit))
+            session.refresh_search()
+            expected = clean_build(root, Path(folder) / f"clean-{step}")
+            if expected is None:
+                assert not outcome.ok
                 assert tree_bytes(session.out) == last_good, "a failed build must leave the output alone"
-        expected = clean_build(root, Path(folder) / "clean")
-        if expected is None:
-            assert not session.outcome.ok
-            assert tree_bytes(session.out) == last_good
-        else:
-            assert session.outcome.ok, session.outcome.problems
-            assert tree_bytes(session.out) == expected
+            else:
+                assert outcome.ok, outcome.problems
+                last_good = tree_bytes(session.out)
+                assert last_good == expected, f"differs from a clean build after {edit} (quick: {outcome.quick})"
+                assert outcome.warnings == tuple(make_site(root, moment()).warnings)
 
 
 def test_the_cache_on_disk_survives_damage_and_changes_nothing(tmp_path):

@@ -1,0 +1,126 @@
+"""Quick rebuilds (quick.py): an edit of a page's text redoes only that page, and equals a clean build.
+
+Each test checks both which way the session rebuilt (`Outcome.quick`) and,
+more importantly, that the result is what a clean build of the tree gives:
+the same files, byte for byte, and the same warnings.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from live import clean_build, moment
+from sites import assemble, tree_bytes
+
+from panduan.builder import make_site
+from panduan.watch import Session
+
+PAGE = "content/pages/tentang.md"
+TRANSLATION = "content/pages/tentang.en.md"
+
+
+@pytest.fixture
+def session(tmp_path):
+    root = assemble(tmp_path / "guide")
+    session = Session(root, tmp_path / "out", moment)
+    assert session.rebuild().ok
+    session.refresh_search()
+    return session
+
+
+def edit(session: Session, relative: str, change) -> object:
+    path = session.root / relative
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+    outcome = session.rebuild({path})
+    session.refresh_search()
+    return outcome
+
+
+def assert_same_as_clean(session: Session, tmp_path: Path) -> dict[str, bytes]:
+    expected = clean_build(session.root, tmp_path / "clean")
+    assert expected is not None
+    assert session.outcome.ok, session.outcome.problems
+    site = tree_bytes(session.out)
+    assert site == expected
+    assert session.outcome.warnings == tuple(make_site(session.root, moment()).warnings)
+    return site
+
+
+def test_a_text_edit_is_quick_and_equals_a_clean_build(session, tmp_path):
+    outcome = edit(session, PAGE, lambda text: text + "\nKalimat baru tentang TPS.\n")
+    assert outcome.ok and outcome.quick
+    site = assert_same_as_clean(session, tmp_path)
+    assert "Kalimat baru tentang TPS." in site["tentang/index.html"].decode()
+    assert "Kalimat baru tentang TPS." not in site["en/tentang/index.html"].decode()   # it has its own text
+
+
+def test_a_translation_text_edit_is_quick(session, tmp_path):
+    outcome = edit(session, TRANSLATION, lambda text: text + "\nA new sentence.\n")
+    assert outcome.ok and outcome.quick
+    site = assert_same_as_clean(session, tmp_path)
+    assert "A new sentence." in site["en/tentang/index.html"].decode()
+
+
+def test_the_search_index_follows_the_edit(session):
+    edit(session, PAGE, lambda text: text + "\nKata Zyxwvutsrq hanya di sini.\n")
+    index = b"".join(data for name, data in tree_bytes(session.out).items() if name.startswith("pagefind/"))
+    before = dict(session.search)
+    edit(session, PAGE, lambda text: text.replace("Zyxwvutsrq", "Qrstuvwxyz"))
+    assert session.search != before and not session.search_stale
+    assert index != b"".join(data for name, data in tree_bytes(session.out).items() if name.startswith("pagefind/"))
+
+
+@pytest.mark.parametrize("change", [
+    pytest.param(lambda text: text.replace("title: Tentang", "title: Tentang Kami"), id="front matter"),
+    pytest.param(lambda text: text.split("---\n")[0] + "---\n" + "---\n".join(text.split("---\n")[1:2]) + "---\n",
+                 id="blank body"),
+])
+def test_other_edits_take_the_full_build(session, tmp_path, change):
+    outcome = edit(session, PAGE, change)
+    assert not outcome.quick
+    if outcome.ok:
+        assert_same_as_clean(session, tmp_path)
+
+
+def test_a_broken_link_in_the_text_is_reported_by_the_full_build(session, tmp_path):
+    outcome = edit(session, PAGE, lambda text: text + "\nLihat [halaman](/tidak-ada/).\n")
+    assert not outcome.ok and not outcome.quick
+    assert [p.path for p in outcome.problems] == [PAGE]
+    assert "/tidak-ada/" in outcome.problems[0].message
+    outcome = edit(session, PAGE, lambda text: text.replace("(/tidak-ada/)", "(/cara-mencoblos/)"))
+    assert outcome.ok and not outcome.quick   # the build before failed: nothing to build on
+    assert_same_as_clean(session, tmp_path)
+    outcome = edit(session, PAGE, lambda text: text + "\nLagi.\n")
+    assert outcome.ok and outcome.quick
+
+
+def test_fixing_a_warning_in_the_text_drops_it(session, tmp_path):
+    outcome = edit(session, PAGE, lambda text: text + "\n#### Lompatan\n\nIsi.\n")
+    assert outcome.ok and not outcome.quick   # a new problem: the full build reports it
+    assert any("skips from level" in p.message for p in outcome.warnings)
+    outcome = edit(session, PAGE, lambda text: text.replace("#### Lompatan", "## Lompatan"))
+    assert outcome.ok and outcome.quick
+    assert not any("skips from level" in p.message for p in outcome.warnings)
+    assert_same_as_clean(session, tmp_path)
+
+
+def test_a_template_reading_page_text_turns_quick_rebuilds_off(tmp_path):
+    root = assemble(tmp_path / "guide")
+    template = root / "templates/page.html"
+    template.write_text(template.read_text().replace("{{ body }}", "{{ body }}<p>{{ output.page.body|length }}</p>"))
+    session = Session(root, tmp_path / "out", moment)
+    assert session.rebuild().ok
+    outcome = edit(session, PAGE, lambda text: text + "\nTambahan.\n")
+    assert outcome.ok and not outcome.quick
+    assert_same_as_clean(session, tmp_path)
+
+
+def test_a_new_day_takes_the_full_build(tmp_path):
+    root = assemble(tmp_path / "guide")
+    now = [moment()]
+    session = Session(root, tmp_path / "out", lambda: now[0])
+    assert session.rebuild().ok
+    now[0] = session.built.clock.next_change
+    outcome = edit(session, PAGE, lambda text: text + "\nEsok hari.\n")
+    assert outcome.ok and not outcome.quick
