@@ -7,9 +7,15 @@ measures, each in a fresh process so peak memory is that process's own:
 
 - cold build: `build.py` with an empty cache;
 - unchanged rebuild: `build.py` again, reusing the on-disk cache;
-- watch edit: `build.py watch` machinery (watchdog, settle, cached rebuild,
-  changed files written) from saving one page's body to its new output file
-  being in place; the median and worst of several edits.
+- rebuild after an edit: `build.py` again after one page's text changed;
+- watch edit: `build.py watch` machinery (watchdog, settle, quick or cached
+  rebuild, changed files written) from saving one page's body to its new
+  output file being in place; the median and worst of several edits, and how
+  long after the last edit the search index was rewritten.
+
+The corpus is committed to a fresh git repository first, as editors work in
+one: "last updated" dates come from git, and the first edit of a committed
+file removes its date (quick.py then declines: a full, cached rebuild).
 """
 from __future__ import annotations
 
@@ -60,12 +66,15 @@ def watch_edits(root: str, edits: int) -> None:
     started = time.perf_counter()
     assert session.rebuild().ok
     first = time.perf_counter() - started
+    started = time.perf_counter()
+    session.refresh_search()
+    first_search = time.perf_counter() - started
     changes = Changes(root_path).start()
     stop = threading.Event()
     threading.Thread(target=watch, args=(session, changes, lambda outcome: None, stop), daemon=True).start()
     page = root_path / "content/pages/halaman-00042.md"
     output = root_path / "_site/halaman-00042/index.html"
-    latencies, rebuilds = [], []
+    latencies, rebuilds, quick = [], [], []
     for number in range(edits):
         marker = f"Suntingan nomor {number}."
         generation = session.outcome.generation
@@ -78,11 +87,26 @@ def watch_edits(root: str, edits: int) -> None:
         with session.changed:
             session.changed.wait_for(lambda: session.outcome.generation > generation, 10)
         rebuilds.append(session.outcome.seconds)
+        quick.append(session.outcome.quick)
         assert session.outcome.ok
+    started = time.perf_counter()   # after the last edit: until the search index has caught up
+    while session.search_stale:
+        time.sleep(0.01)
+    search_after = time.perf_counter() - started + latencies[-1]
     stop.set()
     changes.stop()
-    print(json.dumps({"first_build": first, "latencies": latencies, "rebuilds": rebuilds,
+    print(json.dumps({"first_build": first, "first_search": first_search, "latencies": latencies,
+                      "rebuilds": rebuilds, "quick": quick, "search_after": search_after,
                       "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def commit(root: Path) -> None:
+    """Editors work in a git checkout: "last updated" dates come from it, and an edit makes a file uncommitted."""
+    environment = os.environ | {"GIT_AUTHOR_DATE": "2024-01-01T09:00:00+07:00",
+                                "GIT_COMMITTER_DATE": "2024-01-01T09:00:00+07:00"}
+    for command in (["init", "-q"], ["add", "-A"], ["-c", "user.name=Bench", "-c", "user.email=bench@example.org",
+                                                    "commit", "-qm", "corpus"]):
+        subprocess.run(["git", "-C", str(root), *command], check=True, env=environment)
 
 
 def bench(pages: int, edits: int) -> dict:
@@ -91,12 +115,18 @@ def bench(pages: int, edits: int) -> dict:
     root = HERE / "out" / f"corpus-{pages}"
     shutil.rmtree(root, ignore_errors=True)
     generate(root, pages)
+    commit(root)
     cold, cold_mib = timed_build(root)
     warm, warm_mib = timed_build(root)
+    page = root / "content/pages/halaman-00007.md"
+    page.write_text(page.read_text() + "\nSatu kalimat lagi.\n")
+    edited, edited_mib = timed_build(root)
     child = subprocess.run([sys.executable, str(HERE / "run.py"), "--watch-child", str(root), str(edits)],
                            capture_output=True, text=True, check=True)
     watched = json.loads(child.stdout)
     return {"pages": pages, "cold_s": cold, "cold_mib": cold_mib, "unchanged_s": warm, "unchanged_mib": warm_mib,
+            "edited_s": edited, "edited_mib": edited_mib, "quick": watched["quick"],
+            "search_after_s": watched["search_after"],
             "edit_median_ms": statistics.median(watched["latencies"]) * 1000,
             "edit_worst_ms": max(watched["latencies"]) * 1000,
             "rebuild_median_ms": statistics.median(watched["rebuilds"]) * 1000,
@@ -111,14 +141,16 @@ def main() -> int:
     args.add_argument("--pages", type=int, nargs="+", default=[1000, 5000])
     args.add_argument("--edits", type=int, default=5)
     options = args.parse_args()
-    print("| pages | cold build | unchanged rebuild | one-page edit (median / worst) | rebuild inside it "
-          "| peak memory (cold / unchanged / watch) |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| pages | cold build | unchanged rebuild | rebuild after a one-page edit | one-page edit in watch "
+          "(median / worst) | rebuild inside it | search index caught up | peak memory (cold / unchanged / watch) |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for pages in options.pages:
         r = bench(pages, options.edits)
-        print(f"| {pages} | {r['cold_s']:.1f} s | {r['unchanged_s']:.2f} s | {r['edit_median_ms']:.0f} ms / "
-              f"{r['edit_worst_ms']:.0f} ms | {r['rebuild_median_ms']:.0f} ms | {r['cold_mib']:.0f} / "
-              f"{r['unchanged_mib']:.0f} / {r['watch_mib']:.0f} MiB |", flush=True)
+        print(f"| {pages} | {r['cold_s']:.1f} s | {r['unchanged_s']:.2f} s | {r['edited_s']:.1f} s "
+              f"| {r['edit_median_ms']:.0f} ms / {r['edit_worst_ms']:.0f} ms | {r['rebuild_median_ms']:.0f} ms "
+              f"| {r['search_after_s']:.1f} s | {r['cold_mib']:.0f} / {r['unchanged_mib']:.0f} / "
+              f"{r['watch_mib']:.0f} MiB |", flush=True)
+        print(f"<!-- {pages}: quick rebuilds per edit: {r['quick']} -->", flush=True)
     return 0
 
 

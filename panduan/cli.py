@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import preview
+from . import preview, stamp
 from .builder import build, make_site
 from .cache import BuildCache
 from .load import parse_yaml, YamlSyntaxError
@@ -65,12 +65,25 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     out = (args.out or root / "_site").resolve()
     cache_dir = (args.cache_dir or root / ".cache" / "panduan").resolve()
-    cache = None if args.no_cache or args.command == "check" else BuildCache.load(cache_dir)
     if args.command in ("watch", "serve"):
         moment = (lambda: now) if args.now else (lambda: clock_now(zone))
+        cache = BuildCache() if args.no_cache else BuildCache.load(cache_dir)
         return preview.run(args.command, root, out, moment, args.strict, args.drafts, args.host, args.port,
-                           cache or BuildCache(), None if args.no_cache else cache_dir)
+                           cache, None if args.no_cache else cache_dir)
     started = time.perf_counter()
+    inputs = None
+    if args.command == "build" and not args.no_cache:
+        inputs = stamp.inputs_digest(root, zone, args.strict, args.drafts, out)   # before the build reads anything
+        last = stamp.load(cache_dir)
+        if last is not None and last.holds(inputs, out, now):
+            if last.warnings:
+                print(format_problems(list(last.warnings)), file=sys.stderr)
+            took = time.perf_counter() - started
+            print(f"{last.report[0]} as of {now.isoformat()}: unchanged since the last build, left as it is "
+                  f"({took:.2f}s)")
+            print(*last.report[1:], sep="\n")
+            return EXIT_OK
+    cache = None if args.no_cache or args.command == "check" else BuildCache.load(cache_dir)
     try:
         if args.command == "check":
             built = make_site(root, now, args.strict, args.drafts)
@@ -92,6 +105,13 @@ def main(argv: list[str] | None = None) -> int:
     took = time.perf_counter() - started
     what = "checked" if args.command == "check" else f"built into {out}"
     pages = sum(1 for name in built.files if name.endswith(".html"))
-    print(f"{pages} pages ({len(built.files)} files) {what} as of {now.isoformat()} in {took:.2f}s")
-    print(f"phase: {built.clock.phase.id}; {built.clock.describe()}")
+    summary = f"{pages} pages ({len(built.files)} files) {what}"
+    report = (f"phase: {built.clock.phase.id}; {built.clock.describe()}",)
+    print(f"{summary} as of {now.isoformat()} in {took:.2f}s")
+    print(*report, sep="\n")
+    if inputs is not None:
+        clock = built.clock
+        stamp.Stamp(inputs, clock.since.isoformat() if clock.since else None,
+                    clock.next_change.isoformat() if clock.next_change else None,
+                    stamp.output_files(out), tuple(built.warnings), (summary, *report)).save(cache_dir)
     return EXIT_OK
