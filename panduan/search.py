@@ -30,19 +30,22 @@ from .plan import SEARCH_INDEX
 from .problems import ContentError, Problem
 
 TIMEOUT = 300   # seconds
-POLL = 0.05     # seconds between looks at `cancelled`
+POLL = 0.05     # seconds between looks at `cancelled` while Pagefind runs
+CHECK_EVERY = 50   # pages written to the scratch folder between looks at `cancelled`
 HINT = "install it with: python3 -m pip install 'pagefind[bin]' (see pyproject.toml)"
 
 
 def search_files(files: dict[str, bytes], cancelled: Callable[[], bool] | None = None) -> dict[str, bytes] | None:
     """The search index (site path -> bytes) of the rendered pages in `files`;
-    None if `cancelled()` became true while Pagefind ran (it is stopped)."""
+    None as soon as `cancelled()` is true (Pagefind is stopped)."""
     with tempfile.TemporaryDirectory(prefix="panduan-search-") as scratch:
         folder = Path(scratch)
-        for name, data in files.items():
-            if name.endswith(".html"):
-                (folder / name).parent.mkdir(parents=True, exist_ok=True)
-                (folder / name).write_bytes(data)
+        pages = [name for name in files if name.endswith(".html")]
+        for number, name in enumerate(pages):
+            if cancelled is not None and number % CHECK_EVERY == 0 and cancelled():
+                return None
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_bytes(files[name])
         if not _run_pagefind(folder, cancelled):
             return None
         index = folder / SEARCH_INDEX.strip("/")
