@@ -8,6 +8,7 @@ numbers shifted to match the file.
 """
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -166,6 +167,17 @@ YAML_FILES = ("guide.yaml", "content/sources.yaml", "content/schedule.yaml",
               "content/messages.yaml",
               "i18n/id.yaml", "i18n/en.yaml")   # interface text per language (see i18n.py)
 MARKDOWN_DIRS = ("content/pages", "content/hoaxes")
+# vim (.x.swp, 4913, x~), emacs (.#x, #x#, x~), JetBrains (x___jb_tmp___), gedit (.goutputstream-*),
+# Chromium-based editors (x.crswap), and generic temporary files
+EDITOR_LITTER = (".*.sw?", "*~", ".#*", "#*#", "4913", "*.tmp", "*.temp", "*___jb_tmp___", "*___jb_old___",
+                 ".goutputstream-*", "*.crswap", ".DS_Store")
+
+
+def is_editor_litter(name: str) -> bool:
+    """An editor's swap, backup or temporary file: never a source, never a reason to rebuild."""
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in EDITOR_LITTER)
+
+
 HELP_HINT = "check the indentation and that text containing ':' or '#' is in quotes"
 
 
@@ -256,7 +268,7 @@ def load_tree(root: Path, report: Report, memo=_parse_directly) -> SourceTree:
             continue
         for path in sorted(directory.iterdir()):
             relative = f"{folder}/{path.name}"
-            if path.name.startswith(".") or path.is_dir():
+            if path.name.startswith(".") or path.is_dir() or is_editor_litter(path.name):
                 continue
             if path.suffix != ".md":
                 report.add(relative, 0, 0, "is not a Markdown page",

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import fnmatch
 import functools
 import threading
 import time
@@ -31,6 +30,7 @@ from watchdog.observers import Observer
 
 from .builder import Built, make_site
 from .cache import BuildCache
+from .load import is_editor_litter
 from .problems import ContentError, Problem
 from .quick import rebuild_bodies
 from .search import search_files
@@ -38,17 +38,9 @@ from .write import update_site
 
 WATCHED_FOLDERS = ("content", "templates", "static", "i18n")
 WATCHED_FILES = ("guide.yaml",)
-# vim (.x.swp, 4913, x~), emacs (.#x, #x#, x~), JetBrains (x___jb_tmp___), gedit (.goutputstream-*),
-# Chromium-based editors (x.crswap), and generic temporary files
-EDITOR_LITTER = (".*.sw?", "*~", ".#*", "#*#", "4913", "*.tmp", "*.temp", "*___jb_tmp___", "*___jb_old___",
-                 ".goutputstream-*", "*.crswap", ".DS_Store")
 QUIET_EVENTS = ("opened", "closed_no_write")
 SETTLE_SECONDS = 0.04
 SEARCH_PAUSE = 0.2   # seconds without edits before the search index is remade
-
-
-def is_editor_litter(name: str) -> bool:
-    return any(fnmatch.fnmatchcase(name, pattern) for pattern in EDITOR_LITTER)
 
 
 @dataclass(frozen=True)

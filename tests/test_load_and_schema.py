@@ -68,3 +68,14 @@ def test_schema_converts_quoted_dates_and_fills_defaults():
 def test_slugs_cannot_leave_the_site_or_vary_in_case(slug):
     problems = check(f"title: T\nsummary: S\norder: 1\nslug: '{slug}'\n", schema.PAGE)
     assert problems and "expected a slug" in problems[0]
+
+
+def test_editor_backup_and_swap_files_beside_pages_are_not_sources(tmp_path: Path):
+    from sites import assemble, run_build
+    root = assemble(tmp_path / "guide")
+    pages = root / "content/pages"
+    for name in ("tentang.md~", "#tentang.md#", "tentang.md.tmp", ".tentang.md.swp"):
+        (pages / name).write_text("bukan halaman")
+    result = run_build(root, "--now", "2024-01-10T10:00:00+07:00", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert "tentang.md" not in result.stderr

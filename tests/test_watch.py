@@ -9,7 +9,7 @@ import pytest
 from live import Live, clean_build
 from sites import assemble, tree_bytes
 
-from panduan.watch import is_editor_litter
+from panduan.load import is_editor_litter
 
 PAGE = """---
 title: {title}
