@@ -53,6 +53,13 @@ class Output:
     def file(self) -> str:
         return urls.file_for(self.url)
 
+    @property
+    def translated(self) -> bool:
+        """Written in its language: false for a Markdown source shown untranslated (its text in
+        another language, around it this language's interface), which is no alternate for readers
+        or search engines of that language."""
+        return self.page is None or getattr(self.page, "lang", self.lang) == self.lang
+
 
 @dataclass(frozen=True)
 class StaticFile:
@@ -78,6 +85,19 @@ class Plan:
     def versions(self, output: Output) -> tuple[Output, ...]:
         """The same page in every language, default language first."""
         return tuple(self._by_key[output.key].values())
+
+    def translations(self, output: Output) -> tuple[Output, ...]:
+        """The versions search engines are told about (hreflang): the page in every language it
+        is written in, itself among them; none if that is one language, or if it is shown untranslated."""
+        found = tuple(version for version in self.versions(output) if version.translated)
+        return found if output.translated and len(found) > 1 else ()
+
+    def canonical(self, output: Output) -> Output:
+        """The version search engines should index: for a page shown untranslated, the one
+        in the language it is written in."""
+        if output.translated:
+            return output
+        return next((v for v in self.versions(output) if v.lang == output.page.lang), output)
 
     @functools.cached_property
     def _by_key(self) -> dict[str, dict[str, Output]]:

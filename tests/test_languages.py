@@ -38,6 +38,10 @@ def test_html_lang_hreflang_and_switcher(site):
         assert switch.groups() == (target, other, other, {"en": "English", "id": "Bahasa Indonesia"}[other])
 
 
+def head_links(html: str) -> list[tuple[str, str]]:
+    return re.findall(r'<link rel="alternate" hreflang="([\w-]+)" href="([^"]+)">', html)
+
+
 def test_dates_and_numbers_follow_the_language(site):
     indonesian = text((site / "index.html").read_text(encoding="utf-8"))
     english = text((site / "en/index.html").read_text(encoding="utf-8"))
@@ -162,3 +166,29 @@ def test_catalogue_missing_a_key_the_engine_needs(guide):
     assert result.returncode == 1
     assert ("i18n/id.yaml: 'title.schedule' is missing\n"
             "   hint: the engine needs it; add it (see the same key in another catalogue of i18n/)") in result.stderr
+
+
+def test_untranslated_page_keeps_its_english_address_but_is_no_english_version(mini):
+    """/en/tentang/ shows the Indonesian text in the English interface: readers keep a stable
+    address, but search engines are told its canonical page is the Indonesian one, and no page
+    or sitemap entry announces it as an English version."""
+    (mini / "content/pages/tentang.en.md").unlink()
+    result = run_build(mini, "--now", NOW)
+    assert result.returncode == 0, result.stderr
+    assert "content/pages/tentang.md: warning: has no English translation" in result.stderr
+    site, base = mini / "_site", "https://mini.example"
+    for english, original in (("en/tentang/", "tentang/"),):
+        shown = (site / english / "index.html").read_text(encoding="utf-8")
+        indonesian = (site / original / "index.html").read_text(encoding="utf-8")
+        assert '<html lang="en">' in shown and f'<link rel="canonical" href="{base}/{original}">' in shown
+        assert head_links(shown) == head_links(indonesian) == []
+        assert f'<link rel="canonical" href="{base}/{original}">' in indonesian
+        # the switcher still leads both ways; it names a language only where the page is in it
+        assert '<a class="language" href="' in indonesian and 'lang="en">English</a>' in indonesian
+        assert 'lang="id" hreflang="id">Bahasa Indonesia</a>' in shown
+    about = (site / "en/tentang/index.html").read_text(encoding="utf-8")
+    assert '<div lang="id">\n<h1>Tentang</h1>' in about and "Skip to content" in about
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{base}/en/tentang/</loc>" not in sitemap and f"{base}/en/tentang/" not in sitemap
+    assert f"<url><loc>{base}/tentang/</loc></url>" in sitemap
+    assert f'hreflang="en" href="{base}/en/jadwal/"' in sitemap     # translated pages keep their pair
