@@ -494,6 +494,8 @@ FACT_CHECK = Schema("fact-check front matter", {
 })
 
 
-# A page's translation (x.en.md) gives these; every other field is shared with the original.
+# A translation (x.en.md) gives these; every other field is shared with the original.
 TRANSLATED_PAGE = Schema("translated page front matter",
                          {key: PAGE.fields[key] for key in ("title", "summary")})
+TRANSLATED_FACT_CHECK = Schema("translated fact-check front matter",
+                               {key: FACT_CHECK.fields[key] for key in ("claim", "summary", "appeared_in")})

@@ -64,17 +64,19 @@ def pages(site: Path) -> list[Path]:
 
 def test_fact_checks_have_a_list_and_a_claim_review_each(site):
     listing = (site / "cek-fakta/index.html").read_text(encoding="utf-8")
-    entries = sorted(p.stem for p in (REPO / "content/hoaxes").glob("*.md"))
+    entries = sorted(p.stem for p in (REPO / "content/hoaxes").glob("*.md") if "." not in p.stem)
     assert 2 <= len(entries) <= 4
     for slug in entries:
         assert f'href="{slug}/"' in listing
-        data = head(site, f"cek-fakta/{slug}/index.html").jsonld
-        assert [d["@type"] for d in data] == ["ClaimReview"]
-        review = data[0]
-        assert review["url"] == f"https://panduan-pemilu.example/cek-fakta/{slug}/"
-        assert review["claimReviewed"] and review["itemReviewed"]["@type"] == "Claim"
-        assert review["reviewRating"]["alternateName"] in ("Hoaks", "Salah")
-        assert review["reviewRating"]["ratingValue"] == 1
+        for lang, prefix, verdicts in (("id", "", ("Hoaks", "Salah")), ("en", "en/", ("Hoax", "False"))):
+            data = head(site, f"{prefix}cek-fakta/{slug}/index.html").jsonld
+            assert [d["@type"] for d in data] == ["ClaimReview"]
+            review = data[0]
+            assert review["url"] == f"https://panduan-pemilu.example/{prefix}cek-fakta/{slug}/"
+            assert review["inLanguage"] == lang
+            assert review["claimReviewed"] and review["itemReviewed"]["@type"] == "Claim"
+            assert review["reviewRating"]["alternateName"] in verdicts
+            assert review["reviewRating"]["ratingValue"] == 1
     golput = (site / "cek-fakta/golput-dipenjara/index.html").read_text(encoding="utf-8")
     assert '<span class="verdict verdict-hoaks">Hoaks</span>' in golput
     assert 'href="../../sumber/#infopublik-suara-sah"' in golput
@@ -155,7 +157,7 @@ def test_service_worker_keeps_the_key_pages(site):
     keep = json.loads(re.search(r"^const KEEP = (.*);$", worker, re.M).group(1))
     pages = [k for k in keep if k.endswith("/")]
     assert pages == ["./", "en/", "cara-mencoblos/", "en/cara-mencoblos/", "kenali-hoaks/", "en/kenali-hoaks/",
-                     "lapor-hoaks/", "en/lapor-hoaks/", "cetak/", "en/cetak/", "cek-fakta/"]   # both languages
+                     "lapor-hoaks/", "en/lapor-hoaks/", "cetak/", "en/cetak/", "cek-fakta/", "en/cek-fakta/"]
     assert all((site / path / "index.html").is_file() for path in pages)
     css = [k for k in keep if k.startswith("css/")]
     assert css and all((site / path).is_file() for path in css)
