@@ -175,6 +175,17 @@ def test_service_worker_version_follows_the_key_pages(tmp_path):
     assert version(tmp_path / "c") != version(tmp_path / "a")
 
 
+def test_search_index_holds_what_pagefind_js_loads_and_not_its_unused_interfaces(site):
+    top = sorted(p.name for p in (site / "pagefind").iterdir() if p.is_file())
+    entry = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    needed = {"pagefind.js", "pagefind-worker.js", "pagefind-entry.json"}
+    needed |= {f"pagefind.{language['hash']}.pf_meta" for language in entry["languages"].values()}
+    needed |= {f"wasm.{language['wasm']}.pagefind" for language in entry["languages"].values()}
+    assert needed <= set(top)
+    assert not [name for name in top if "-ui." in name or "highlight" in name], top
+    assert any((site / "pagefind/index").iterdir()) and any((site / "pagefind/fragment").iterdir())
+
+
 def test_search_index_is_built_and_identical_across_builds(site, tmp_path):
     entry = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
     assert sorted(entry["languages"]) == ["en", "id"]
