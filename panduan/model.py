@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import dataclasses
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
@@ -29,6 +30,10 @@ class Citation:
     publisher: str
     url: str | None
     date: dt.date | None
+    # the document's name after the publisher in a link to it ("Sumber: KPU, PKPU 3/2022"), heard
+    # by screen readers only; set (its `short`, else its title) when another source has the same
+    # publisher, so that links to two of a publisher's documents do not sound the same
+    document_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -322,10 +327,12 @@ def _read_sources(tree: SourceTree, report: Report):
     data = _data(tree, path)
     items = schema.read_list(data, "sources", schema.SOURCE, path, report)
     found, lines = {}, {}
-    for item in _unique(items, "id", path, report, "source id"):
-        if _complete(item, schema.SOURCE):
-            found[item["id"]] = Citation(item["id"], item["title"], item["publisher"], item["url"], item["date"])
-            lines[item["id"]] = item.where()
+    complete = [item for item in _unique(items, "id", path, report, "source id") if _complete(item, schema.SOURCE)]
+    publishers = Counter(item["publisher"] for item in complete)
+    for item in complete:
+        found[item["id"]] = Citation(item["id"], item["title"], item["publisher"], item["url"], item["date"],
+                                     item["short"] or item["title"] if publishers[item["publisher"]] > 1 else None)
+        lines[item["id"]] = item.where()
     named = {item["id"] for item in items if item.get("id")} if data is not None else None
     return dict(sorted(found.items())), lines, named
 

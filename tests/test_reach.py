@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from sites import NOW, REPO, assemble, run_build, tree_bytes
+from sites import FIXTURES, NOW, REPO, assemble, run_build, tree_bytes
 
 BUDGET = 30 * 1024     # per page: HTML + CSS + JS, gzip
 
@@ -80,6 +80,36 @@ def test_fact_checks_have_a_list_and_a_claim_review_each(site):
     golput = (site / "cek-fakta/golput-dipenjara/index.html").read_text(encoding="utf-8")
     assert '<span class="verdict verdict-hoaks">Hoaks</span>' in golput
     assert 'href="../../sumber/#infopublik-suara-sah"' in golput
+
+
+def cite_links(html: str) -> dict[str, set[str]]:
+    """Source links of a page: the text a screen reader hears -> the addresses it leads to."""
+    found: dict[str, set[str]] = {}
+    for href, inner in re.findall(r'<a class="cite" href="([^"]+)">(.*?)</a>', html):
+        found.setdefault(re.sub(r"<[^>]+>", "", inner), set()).add(href)
+    return found
+
+
+def test_links_to_two_sources_of_one_publisher_sound_different(site, tmp_path):
+    for page in pages(site):
+        for heard, targets in cite_links(page.read_text(encoding="utf-8")).items():
+            assert len(targets) == 1, f"{page}: '{heard}' leads to {targets}"
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert ('<a class="cite" href="sumber/#pkpu-3-2022">Sumber: Komisi Pemilihan Umum (KPU)'
+            '<span class="visually-hidden">, PKPU 3/2022</span></a>') in home
+    assert "Sumber: Komisi Pemilihan Umum (KPU), penetapan DPT" in cite_links(home)
+    english = cite_links((site / "en/index.html").read_text(encoding="utf-8"))
+    assert "Source: Komisi Pemilihan Umum (KPU), KPU Regulation 3/2022" in english
+    # a publisher with one source is named alone; without `short:` the title names the document
+    root = assemble(tmp_path / "mini", FIXTURES / "mini")
+    assert run_build(root, "--now", NOW).returncode == 0
+    assert cite_links((root / "_site/partai/index.html").read_text(encoding="utf-8")) == \
+        {"Sumber: Komisi Uji": {"../sumber/#aturan"}}
+    sources = root / "content/sources.yaml"
+    sources.write_text(sources.read_text(encoding="utf-8").replace("Koran Uji", "Komisi Uji"), encoding="utf-8")
+    assert run_build(root, "--now", NOW).returncode == 0
+    assert cite_links((root / "_site/partai/index.html").read_text(encoding="utf-8")) == \
+        {"Sumber: Komisi Uji, Peraturan uji tentang tahapan": {"../sumber/#aturan"}}
 
 
 def test_voting_day_is_an_event_and_the_faq_a_faq_page(site):
