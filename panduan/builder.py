@@ -121,7 +121,8 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, cache: 
 
     targets = LinkTargets(
         page_urls={**{p.path: urls.page_url(page.slug) for page in guide.pages for p in (page, *page.translations)},
-                   **{check.path: fact_check_url(check.slug) for check in guide.fact_checks}},
+                   **{c.path: fact_check_url(check.slug) for check in guide.fact_checks
+                      for c in (check, *check.translations)}},
         site_urls=plan.urls(), static_files=plan.static_urls(), hidden=hidden)
     prose = Prose(targets, report)
     if cache:

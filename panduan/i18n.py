@@ -12,12 +12,13 @@ and translated into the others in `LANGUAGES`. Two kinds of text are translated:
 - Content: a translatable field in YAML (declared once in `schema` with
   `translatable=True`) is either plain text, in the default language, or a
   mapping with one entry per language (`{id: ..., en: ...}`); it becomes a
-  `Localized` value that remembers where it was written. A Markdown page
-  `x.md` is translated by `x.en.md` beside it (see `model`).
+  `Localized` value that remembers where it was written. A Markdown page or
+  fact check `x.md` is translated by `x.en.md` beside it (see `model`).
 
 After checking, `localize(guide, lang)` gives each language its own `Guide` in
-which every `Localized` value is plain text and every page is its translation,
-so templates and later stages only ever see strings.
+which every `Localized` value is plain text and every page and fact check is
+its translation (or, untranslated, itself), so templates and later stages only
+ever see strings.
 
 Why YAML catalogues rather than gettext .po files: editors already edit YAML
 and get problems with file and line from it; .po files need msgid/msgstr
@@ -119,19 +120,19 @@ def check_translations(guide, default: str, report: Report) -> None:
         return value
 
     _walk(guide, visit)
-    for page in guide.pages:
+    for source in guide.pages + guide.fact_checks:
         for lang in ordered(default)[1:]:
-            if page.translation(lang) is None:
-                stem = page.path.removesuffix(".md")
-                report.warn(page.path, 0, 0, f"has no {language_name(lang)} translation",
+            if source.translation(lang) is None:
+                stem = source.path.removesuffix(".md")
+                report.warn(source.path, 0, 0, f"has no {language_name(lang)} translation",
                             f"create {stem}.{lang}.md with the translated front matter and text")
 
 
 def localize(guide, lang: str, default: str):
-    """The guide as read in `lang`: plain text everywhere, pages in their translation."""
+    """The guide as read in `lang`: plain text everywhere, pages and fact checks in their translation."""
     localized = _walk(guide, lambda value: value.text(lang, default))
-    pages = tuple(page.in_language(lang) for page in localized.pages)
-    return dataclasses.replace(localized, pages=pages)
+    return dataclasses.replace(localized, pages=tuple(page.in_language(lang) for page in localized.pages),
+                               fact_checks=tuple(check.in_language(lang) for check in localized.fact_checks))
 
 
 def language_name(lang: str) -> str:

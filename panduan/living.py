@@ -9,7 +9,8 @@ check that every call to action of a message shown now leads somewhere.
 
 The updates page, its Atom feed and the calendars exist in every language
 (/pembaruan/, /en/pembaruan/, ...); the sitemap is one file listing every
-page in every language with its translations as hreflang alternates.
+page in every language it is written in, with its translations as hreflang
+alternates.
 """
 from __future__ import annotations
 
@@ -55,7 +56,8 @@ def check_message_links(guide: Guide, plan: Plan, hidden: dict[str, str], report
 class SitemapEntry:
     loc: str
     lastmod: dt.date | None
-    alternates: tuple[tuple[str, str], ...]   # (language, absolute address) of every version, itself too
+    alternates: tuple[tuple[str, str], ...]   # (language, absolute address) of every translation, itself
+                                              # too; none for a page in one language only
 
 
 class Living:
@@ -98,11 +100,13 @@ class Living:
         return lambda path: urls.absolute(self.config.base_url, self.plan.localize(path, lang))
 
     def sitemap(self) -> tuple[SitemapEntry, ...]:
-        """Every HTML page in every language, each with its translations (hreflang)."""
-        pages = [o for o in self.plan.outputs if o.file.endswith(".html") and o.key != "/404.html"]
+        """Every HTML page in every language it is written in, each with its translations
+        (hreflang) when it has any. A page shown untranslated is left out: its canonical
+        address is the original's (`Plan.canonical`)."""
+        pages = [o for o in self.plan.outputs if o.file.endswith(".html") and o.key != "/404.html" and o.translated]
         return tuple(SitemapEntry(
             urls.absolute(self.config.base_url, o.url), self.last_updated(o),
-            tuple((v.lang, urls.absolute(self.config.base_url, v.url)) for v in self.plan.versions(o)))
+            tuple((v.lang, urls.absolute(self.config.base_url, v.url)) for v in self.plan.translations(o)))
             for o in pages)
 
     def contexts(self) -> dict[str, dict]:

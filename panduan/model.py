@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import dataclasses
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
@@ -29,6 +30,10 @@ class Citation:
     publisher: str
     url: str | None
     date: dt.date | None
+    # the document's name after the publisher in a link to it ("Sumber: KPU, PKPU 3/2022"), heard
+    # by screen readers only; set (its `short`, else its title) when another source has the same
+    # publisher, so that links to two of a publisher's documents do not sound the same
+    document_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -150,8 +155,19 @@ class Change:
     note: str
 
 
+class _Translated:
+    """A Markdown source in one language that may have translations (x.en.md beside x.md)."""
+
+    def translation(self, lang: str):
+        return next((version for version in self.translations if version.lang == lang), None)
+
+    def in_language(self, lang: str):
+        """This source as read in `lang`: its translation, or itself when there is none."""
+        return self if lang == self.lang else self.translation(lang) or self
+
+
 @dataclass(frozen=True)
-class Page:
+class Page(_Translated):
     path: str               # the Markdown source, e.g. content/pages/faq.md
     slug: str
     title: str
@@ -168,16 +184,9 @@ class Page:
     translations: tuple["Page", ...] = ()   # the same page in other languages (x.en.md)
     layout: str = "page"    # page, faq or print (schema.LAYOUTS)
 
-    def translation(self, lang: str) -> "Page | None":
-        return next((page for page in self.translations if page.lang == lang), None)
-
-    def in_language(self, lang: str) -> "Page":
-        """This page as read in `lang`: its translation, or itself when there is none."""
-        return self if lang == self.lang else self.translation(lang) or self
-
 
 @dataclass(frozen=True)
-class FactCheck:
+class FactCheck(_Translated):
     path: str               # the Markdown source, e.g. content/hoaxes/golput-dipenjara.md
     slug: str
     claim: str
@@ -189,6 +198,8 @@ class FactCheck:
     appeared_on: dt.date | None
     body: str               # the explanation, Markdown
     body_line: int
+    lang: str = ""          # the language it is written in
+    translations: tuple["FactCheck", ...] = ()   # the same entry in other languages (x.en.md)
 
     @property
     def title(self) -> str:
@@ -299,7 +310,7 @@ def build_guide(tree: SourceTree, report: Report) -> Guide | None:
     default = config.language if config is not None else LANGUAGES[0]
     pages = _read_pages(tree, report, cite, zone, default)
     messages = _read_messages(tree, report, cite, zone)
-    fact_checks = _read_fact_checks(tree, report, cite)
+    fact_checks = _read_fact_checks(tree, report, cite, default)
     for source_id, where in source_lines.items():
         if source_id not in cite.cited:
             report.warn("content/sources.yaml", *where, f"source '{source_id}' is never cited",
@@ -316,10 +327,12 @@ def _read_sources(tree: SourceTree, report: Report):
     data = _data(tree, path)
     items = schema.read_list(data, "sources", schema.SOURCE, path, report)
     found, lines = {}, {}
-    for item in _unique(items, "id", path, report, "source id"):
-        if _complete(item, schema.SOURCE):
-            found[item["id"]] = Citation(item["id"], item["title"], item["publisher"], item["url"], item["date"])
-            lines[item["id"]] = item.where()
+    complete = [item for item in _unique(items, "id", path, report, "source id") if _complete(item, schema.SOURCE)]
+    publishers = Counter(item["publisher"] for item in complete)
+    for item in complete:
+        found[item["id"]] = Citation(item["id"], item["title"], item["publisher"], item["url"], item["date"],
+                                     item["short"] or item["title"] if publishers[item["publisher"]] > 1 else None)
+        lines[item["id"]] = item.where()
     named = {item["id"] for item in items if item.get("id")} if data is not None else None
     return dict(sorted(found.items())), lines, named
 
@@ -458,16 +471,25 @@ def _read_messages(tree: SourceTree, report: Report, cite: _Citer, zone: ZoneInf
     return tuple(messages)
 
 
-def _read_pages(tree: SourceTree, report: Report, cite: _Citer, zone: ZoneInfo,
-                default: str) -> tuple[Page, ...]:
-    pages, translated = [], []
+def _markdown(tree: SourceTree, folder: str):
+    """The readable Markdown files of `folder`: (originals, translations as (path, source, original, lang))."""
+    originals, translated = [], []
     for path, source in sorted(tree.files.items()):
-        if not path.startswith("content/pages/") or not path.endswith(".md") or not source.ok:
+        if not path.startswith(folder) or not path.endswith(".md") or not source.ok:
             continue
         original, lang = _translation_of(path)
-        if lang is not None:
+        if lang is None:
+            originals.append((path, source))
+        else:
             translated.append((path, source, original, lang))
-            continue
+    return originals, translated
+
+
+def _read_pages(tree: SourceTree, report: Report, cite: _Citer, zone: ZoneInfo,
+                default: str) -> tuple[Page, ...]:
+    pages = []
+    originals, translated = _markdown(tree, "content/pages/")
+    for path, source in originals:
         item = schema.validate(source.data, schema.PAGE, path, report, (1, 1))
         if not _complete(item, schema.PAGE):
             continue
@@ -481,27 +503,46 @@ def _read_pages(tree: SourceTree, report: Report, cite: _Citer, zone: ZoneInfo,
                           tuple(item["blocks"]), source.body, source.body_line,
                           _window(item, path, zone, report), item["updated"], changes, default,
                           layout=item["layout"]))
-    by_path = {page.path: page for page in pages}
-    translations: dict[str, list[Page]] = {}
+
+    def translate(page: Page, item: YamlMap, source, path: str, lang: str) -> Page:
+        return dataclasses.replace(page, path=path, title=item["title"], summary=item["summary"], body=source.body,
+                                   body_line=source.body_line, lang=lang)
+
+    pages = _with_translations(pages, translated, tree, default, report, "page", schema.PAGE,
+                               schema.TRANSLATED_PAGE, translate)
+    return tuple(sorted(pages, key=lambda p: (p.order, p.slug)))
+
+
+def _with_translations(originals: list, translated: list, tree: SourceTree, default: str, report: Report,
+                       what: str, full: schema.Schema, own: schema.Schema, translate) -> list:
+    """The originals with their translations (x.en.md) attached. A translation gives only the
+    fields of `own`; the others of `full` are shared with the original and set there only.
+    `translate(original, item, source, path, lang)` makes the translated version (None: unusable)."""
+    by_path = {original.path: original for original in originals}
+    found: dict[str, list] = {}
     for path, source, original, lang in translated:
-        page = by_path.get(original)
         if lang == default:
             report.add(path, 0, 0, f"{original} is already in {language_name(lang)}, the guide's language",
                        f"write the {language_name(lang)} text in {original}")
             continue
-        if page is None and original in tree.files:
+        if original not in by_path and original in tree.files:
             continue   # the original has problems of its own, reported there
-        if page is None:
+        if original not in by_path:
             report.add(path, 0, 0, f"is the {language_name(lang)} translation of {original}, which does not exist",
                        f"create {original} in {language_name(default)} first, or rename this file")
             continue
-        item = _translated_front_matter(source.data, path, original, report)
-        if item is not None and _complete(item, schema.TRANSLATED_PAGE):
-            translations.setdefault(original, []).append(dataclasses.replace(
-                page, path=path, title=item["title"], summary=item["summary"], body=source.body,
-                body_line=source.body_line, lang=lang))
-    pages = [dataclasses.replace(page, translations=tuple(translations.get(page.path, ()))) for page in pages]
-    return tuple(sorted(pages, key=lambda p: (p.order, p.slug)))
+        data = source.data
+        if isinstance(data, YamlMap):
+            for key in sorted(k for k in data if k in full.fields and k not in own.fields):
+                report.add(path, *data.where(key), f"'{key}' is shared by every language of the {what}",
+                           f"set it in {original}, and remove it here")
+                del data[key]
+        item = schema.validate(data, own, path, report, (1, 1))
+        if item is not None and _complete(item, own):
+            made = translate(by_path[original], item, source, path, lang)
+            if made is not None:
+                found.setdefault(original, []).append(made)
+    return [dataclasses.replace(o, translations=tuple(found.get(o.path, ()))) for o in originals]
 
 
 def _slug(item: YamlMap, path: str, report: Report) -> str | None:
@@ -528,22 +569,11 @@ def _translation_of(path: str) -> tuple[str, str | None]:
     return path, None
 
 
-def _translated_front_matter(data, path: str, original: str, report: Report) -> YamlMap | None:
-    """A translation gives only the translated fields; the rest is shared with the original."""
-    if isinstance(data, YamlMap):
-        for key in sorted(k for k in data if k in schema.PAGE.fields and k not in schema.TRANSLATED_PAGE.fields):
-            report.add(path, *data.where(key), f"'{key}' is shared by every language of the page",
-                       f"set it in {original}, and remove it here")
-            del data[key]
-    return schema.validate(data, schema.TRANSLATED_PAGE, path, report, (1, 1))
-
-
-def _read_fact_checks(tree: SourceTree, report: Report, cite: _Citer) -> tuple[FactCheck, ...]:
+def _read_fact_checks(tree: SourceTree, report: Report, cite: _Citer, default: str) -> tuple[FactCheck, ...]:
     """Fact checks, newest check first."""
     checks = []
-    for path, source in sorted(tree.files.items()):
-        if not path.startswith("content/hoaxes/") or not path.endswith(".md") or not source.ok:
-            continue
+    originals, translated = _markdown(tree, "content/hoaxes/")
+    for path, source in originals:
         item = schema.validate(source.data, schema.FACT_CHECK, path, report, (1, 1))
         if not _complete(item, schema.FACT_CHECK):
             continue
@@ -554,10 +584,33 @@ def _read_fact_checks(tree: SourceTree, report: Report, cite: _Citer) -> tuple[F
             report.add(path, *item.value_where("sources"), "a fact check needs at least one source",
                        "list the ids of the sources that show what is true, e.g. sources: [pkpu-3-2022]")
             continue
-        if not source.body.strip():
-            report.add(path, source.body_line, 0, "the fact check has no explanation",
-                       "after the front matter, explain in a few sentences what is true and why")
+        _explained(source, path, report)
         citations = _citations(item["sources"], path, cite)
         checks.append(FactCheck(path, slug, item["claim"], item["verdict"], item["summary"], item["checked"],
-                                citations, item["appeared_in"], item["appeared_on"], source.body, source.body_line))
+                                citations, item["appeared_in"], item["appeared_on"], source.body, source.body_line,
+                                default))
+
+    def translate(check: FactCheck, item: YamlMap, source, path: str, lang: str) -> FactCheck | None:
+        # where the claim appeared is a fact from a source: the original says whether it is known
+        if check.appeared_in is not None and item["appeared_in"] is None:
+            report.add(path, *item.where(), f"fact-check translation is missing 'appeared_in', which {check.path} sets",
+                       f"add a line 'appeared_in: ...': where the claim appeared, in {language_name(lang)}")
+            return None
+        if check.appeared_in is None and item["appeared_in"] is not None:
+            report.add(path, *item.where("appeared_in"), f"'appeared_in' is not set in {check.path}",
+                       "where a claim appeared comes from a source: set it there first, or remove it here")
+            return None
+        _explained(source, path, report)
+        return dataclasses.replace(check, path=path, claim=item["claim"], summary=item["summary"],
+                                   appeared_in=item["appeared_in"], body=source.body, body_line=source.body_line,
+                                   lang=lang)
+
+    checks = _with_translations(checks, translated, tree, default, report, "fact check", schema.FACT_CHECK,
+                                schema.TRANSLATED_FACT_CHECK, translate)
     return tuple(sorted(checks, key=lambda c: (-c.checked.toordinal(), c.slug)))
+
+
+def _explained(source, path: str, report: Report) -> None:
+    if not source.body.strip():
+        report.add(path, source.body_line, 0, "the fact check has no explanation",
+                   "after the front matter, explain in a few sentences what is true and why")

@@ -53,6 +53,13 @@ class Output:
     def file(self) -> str:
         return urls.file_for(self.url)
 
+    @property
+    def translated(self) -> bool:
+        """Written in its language: false for a Markdown source shown untranslated (its text in
+        another language, around it this language's interface), which is no alternate for readers
+        or search engines of that language."""
+        return self.page is None or self.page.lang == self.lang
+
 
 @dataclass(frozen=True)
 class StaticFile:
@@ -78,6 +85,19 @@ class Plan:
     def versions(self, output: Output) -> tuple[Output, ...]:
         """The same page in every language, default language first."""
         return tuple(self._by_key[output.key].values())
+
+    def translations(self, output: Output) -> tuple[Output, ...]:
+        """The versions search engines are told about (hreflang): the page in every language it
+        is written in, itself among them; none if that is one language, or if it is shown untranslated."""
+        found = tuple(version for version in self.versions(output) if version.translated)
+        return found if output.translated and len(found) > 1 else ()
+
+    def canonical(self, output: Output) -> Output:
+        """The version search engines should index: for a page shown untranslated, the one
+        in the language it is written in."""
+        if output.translated:
+            return output
+        return next((v for v in self.versions(output) if v.lang == output.page.lang), output)
 
     @functools.cached_property
     def _by_key(self) -> dict[str, dict[str, Output]]:
@@ -149,6 +169,7 @@ def _plan_language(guide: Guide, lang: str, root: str, catalogues: Catalogues, r
         ("/jadwal.ics", "", title("title.calendar"), (SCHEDULE,), False),
         ("/hari-pemungutan-suara.ics", "", title("title.voting_day_calendar"), (SETTINGS, SCHEDULE), False),
         ("/cari/", "search.html", title("title.search"), checks, False),
+        ("/cek-fakta/", "factchecks.html", title("title.fact_checks"), checks, False),
     ]
     outputs = [Output(root + url, template, text, inputs + catalogue, uses_now, lang=lang, key=url)
                for url, template, text, inputs, uses_now in builtin]
@@ -165,22 +186,21 @@ def _plan_language(guide: Guide, lang: str, root: str, catalogues: Catalogues, r
         claimed[root + url] = page.path
         inputs = (page.path, SOURCES) + tuple(i for block in page.blocks for i in BLOCK_INPUTS[block]) + catalogue
         outputs.append(Output(root + url, "page.html", page.title, inputs, page=page, lang=lang, key=url))
-    if root == "":   # fact checks are written in the default language only, for now
-        outputs += _plan_fact_checks(guide, lang, claimed, title("title.fact_checks"), catalogue, report)
+    outputs += _plan_fact_checks(guide, lang, root, claimed, catalogue, report)
     return outputs
 
 
-def _plan_fact_checks(guide: Guide, lang: str, claimed: dict[str, str], list_title: str,
-                      catalogue: tuple[str, ...], report: Report) -> list[Output]:
-    checks = tuple(check.path for check in guide.fact_checks)
-    outputs = [Output("/cek-fakta/", "factchecks.html", list_title, checks + catalogue, lang=lang, key="/cek-fakta/")]
+def _plan_fact_checks(guide: Guide, lang: str, root: str, claimed: dict[str, str], catalogue: tuple[str, ...],
+                      report: Report) -> list[Output]:
+    outputs = []
     for check in guide.fact_checks:
         url = fact_check_url(check.slug)
-        if url in claimed:
-            report.add(check.path, 0, 0, f"the address {url} is already used by {claimed[url]}",
-                       "set a different 'slug:' in the front matter")
+        if root + url in claimed:
+            if root == "":   # reported once, for the default language
+                report.add(check.path, 0, 0, f"the address {url} is already used by {claimed[url]}",
+                           "set a different 'slug:' in the front matter")
             continue
-        claimed[url] = check.path
-        outputs.append(Output(url, "factcheck.html", check.claim, (check.path, SOURCES) + catalogue, page=check,
-                              lang=lang, key=url))
+        claimed[root + url] = check.path
+        outputs.append(Output(root + url, "factcheck.html", check.claim, (check.path, SOURCES) + catalogue,
+                              page=check, lang=lang, key=url))
     return outputs

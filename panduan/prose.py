@@ -43,7 +43,8 @@ EXTERNAL_SCHEMES = ("http://", "https://", "mailto:", "tel:")
 class LinkTargets:
     """What a link may point at: pages by source file, every planned URL, static files."""
 
-    page_urls: dict[str, str]      # content/pages/x.md (and x.en.md) -> /x/, its default-language address
+    page_urls: dict[str, str]      # content/pages/x.md (and x.en.md) -> /x/, its default-language address;
+                                   # content/hoaxes/y.md (and y.en.md) -> /cek-fakta/y/
     site_urls: frozenset[str]
     static_files: frozenset[str]   # site paths of files copied from static/
     hidden: dict[str, str] = field(default_factory=dict)   # page source or URL -> why it is not built now
@@ -137,8 +138,10 @@ class Prose:
         return ""
 
     def not_built(self, target: str, why: str) -> str:
-        self.problem(target, f"link to '{target}', a page that is not built now: {why}",
-                     "remove the link, or give this page the same phases, publish_at and expire_at")
+        hint = "remove the link, or give this page the same phases, publish_at and expire_at"
+        if not self.page.path.startswith("content/pages/"):   # a fact check is always shown
+            hint = "remove the link while that page is not published"
+        self.problem(target, f"link to '{target}', a page that is not built now: {why}", hint)
         return ""
 
     def convert(self, page: Page, url: str, localize=lambda path: path) -> Markup:

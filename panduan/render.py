@@ -5,9 +5,10 @@ names are errors, and filters (Babel) that format dates and numbers for the
 language of the output being rendered. Templates receive typed objects (the
 `Guide` and `Timeline` as read in the output's language, the `Output` being
 rendered), `t('key', name=value)` for interface text from the language's
-catalogue, `alternates` (the page in every language) and a `url()` helper that
-turns a site path into a link relative to the current page, to the page's
-version in the same language. A broken template is reported like a content
+catalogue, `alternates` (the page in every language, for the language
+switcher), `hreflang` (those of them that are real translations, for search
+engines), `canonical` and a `url()` helper that turns a site path into a link
+relative to the current page, to the page's version in the same language. A broken template is reported like a content
 problem, with the template's file and line.
 """
 from __future__ import annotations
@@ -66,6 +67,7 @@ class Alternate:
     name: str        # the language's own name for itself, e.g. "English"
     url: str         # relative to the current page
     absolute: str
+    translated: bool  # written in that language (see `Output.translated`)
 
 
 class Renderer:
@@ -99,8 +101,10 @@ class Renderer:
                 raise jinja2.TemplateError(f"asset('{path}'): there is no static{path}")
             return link(self.plan.assets[path])
 
+        versions = self.plan.versions(output)
         alternates = [Alternate(o.lang, self.catalogues.text(o.lang, "language.name"), link(o.url),
-                                urls.absolute(base_url, o.url)) for o in self.plan.versions(output)]
+                                urls.absolute(base_url, o.url), o.translated) for o in versions]
+        announced = {o.lang for o in self.plan.translations(output)}
         context = {
             "guide": guide,
             "config": guide.config,
@@ -110,11 +114,11 @@ class Renderer:
             "body": self.bodies.get(output.url, Markup("")),
             "url": url,
             "t": self.catalogues.translator(output.lang),
-            "alternates": alternates,
-            "default_alternate": alternates[0],
+            "alternates": alternates,         # the language switcher: every version
+            "hreflang": [a for a in alternates if a.lang in announced],
             "asset": asset,
             "absolute": lambda path: urls.absolute(base_url, path),
-            "canonical": urls.absolute(base_url, output.url),
+            "canonical": urls.absolute(base_url, self.plan.canonical(output).url),
             **self.extras.get(output.lang, {}),
         }
         html = self.env.get_template(output.template).render(context)

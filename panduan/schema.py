@@ -326,6 +326,9 @@ SOURCE = Schema("source", {
     "id": Field(Slug(), "short name other files use to cite it, e.g. pkpu-3-2022"),
     "title": Field(Text(), "what the document or article is", translatable=True),
     "publisher": Field(Text(), "who published it"),
+    "short": Field(Text(), "a few words naming the document, e.g. PKPU 3/2022: screen readers hear them in "
+                   "links to it when another source has the same publisher (default: the title)", required=False,
+                   translatable=True),
     "url": Field(Url(), "where the public can read it", required=False),
     "date": Field(Date(), "when it was published", required=False),
 })
@@ -494,6 +497,8 @@ FACT_CHECK = Schema("fact-check front matter", {
 })
 
 
-# A page's translation (x.en.md) gives these; every other field is shared with the original.
+# A translation (x.en.md) gives these; every other field is shared with the original.
 TRANSLATED_PAGE = Schema("translated page front matter",
                          {key: PAGE.fields[key] for key in ("title", "summary")})
+TRANSLATED_FACT_CHECK = Schema("translated fact-check front matter",
+                               {key: FACT_CHECK.fields[key] for key in ("claim", "summary", "appeared_in")})

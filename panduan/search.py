@@ -15,10 +15,17 @@ Pagefind's output is
 a function of the HTML it reads, except the order of the languages in
 pagefind-entry.json (a hash map in Pagefind): that file is rewritten with
 sorted keys, so two builds of one tree give the same bytes (tested).
+
+Pagefind also writes its ready-made search interfaces (pagefind-ui.js and .css,
+the modular and component UIs) and pagefind-highlight.js, some 400 KB the site
+never loads: search.js uses pagefind.js directly. They are left out of the site;
+what pagefind.js fetches at run time stays (the entry file, each language's
+.pf_meta and wasm, the worker, index/, fragment/ and filter/).
 """
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -33,6 +40,8 @@ TIMEOUT = 300   # seconds
 POLL = 0.05     # seconds between looks at `cancelled` while Pagefind runs
 CHECK_EVERY = 50   # pages written to the scratch folder between looks at `cancelled`
 HINT = "install it with: python3 -m pip install 'pagefind[bin]' (see pyproject.toml)"
+# Pagefind's own interfaces, never loaded by the site (pagefind-ui.js, pagefind-modular-ui.css, ...)
+UNUSED = re.compile(r"^pagefind-(?:[a-z]+-)?ui\.(?:js|css)$|^pagefind-highlight\.js$")
 
 
 def search_files(files: dict[str, bytes], cancelled: Callable[[], bool] | None = None) -> dict[str, bytes] | None:
@@ -50,7 +59,8 @@ def search_files(files: dict[str, bytes], cancelled: Callable[[], bool] | None =
             return None
         index = folder / SEARCH_INDEX.strip("/")
         return {path.relative_to(folder).as_posix(): path.read_bytes()
-                for path in sorted(index.rglob("*")) if path.is_file()}
+                for path in sorted(index.rglob("*"))
+                if path.is_file() and not (path.parent == index and UNUSED.match(path.name))}
 
 
 def _run_pagefind(folder: Path, cancelled: Callable[[], bool] | None) -> bool:

@@ -67,6 +67,7 @@ def claim_review(config: Config, check: FactCheck, url: str, verdict_name: str) 
         "@context": CONTEXT, "@type": "ClaimReview",
         "url": url,
         "claimReviewed": check.claim,
+        "inLanguage": check.lang,     # of the review's text: an entry shown untranslated keeps its own
         "datePublished": check.checked.isoformat(),
         "author": _organisation(config),
         "reviewRating": {"@type": "Rating", "ratingValue": RATING[check.verdict], "worstRating": 1,

@@ -174,12 +174,11 @@ def test_sitemap_and_robots(default_site):
         lastmod = url.findtext("s:lastmod", namespaces=ns)
         assert lastmod is None or dt.date.fromisoformat(lastmod)
         assert set(child.tag.split("}")[1] for child in url) <= {"loc", "lastmod", "link"}
-        # every page lists its versions in both languages, itself among them (hreflang);
-        # fact checks are written in Indonesian only, so they have one version
+        # every page of the default guide is translated: each lists its versions in both languages,
+        # itself among them (hreflang)
         loc = url.findtext("s:loc", namespaces=ns)
         alternates = {link.get("hreflang"): link.get("href") for link in url.findall("x:link", ns)}
-        languages = {"id"} if "/cek-fakta/" in loc else {"id", "en"}
-        assert set(alternates) == languages and loc in alternates.values()
+        assert set(alternates) == {"id", "en"} and loc in alternates.values()
     assert "https://panduan-pemilu.example/en/jadwal/" in locs
     robots = (default_site / "robots.txt").read_text(encoding="utf-8")
     assert "Sitemap: https://panduan-pemilu.example/sitemap.xml" in robots.splitlines()

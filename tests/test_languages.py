@@ -1,6 +1,7 @@
 """Two languages: Indonesian at /, English under /en/, and what editors see when a translation is missing."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -19,11 +20,11 @@ def site(default_site) -> Path:
 
 
 def test_every_page_exists_in_both_languages(site):
-    indonesian = {p.relative_to(site).as_posix() for p in site.rglob("*.html")
-                  if not p.is_relative_to(site / "en") and not p.is_relative_to(site / "cek-fakta")}   # id only, for now
+    indonesian = {p.relative_to(site).as_posix() for p in site.rglob("*.html") if not p.is_relative_to(site / "en")}
     english = {p.relative_to(site / "en").as_posix() for p in (site / "en").rglob("*.html")}
     assert indonesian == english
-    assert {"index.html", "jadwal/index.html", "cara-mencoblos/index.html", "404.html"} <= english
+    assert {"index.html", "jadwal/index.html", "cara-mencoblos/index.html", "404.html", "cek-fakta/index.html",
+            "cek-fakta/golput-dipenjara/index.html"} <= english
 
 
 def test_html_lang_hreflang_and_switcher(site):
@@ -36,6 +37,38 @@ def test_html_lang_hreflang_and_switcher(site):
         switch = re.search(r'<a class="language" href="([^"]+)" lang="(\w+)" hreflang="(\w+)">([^<]+)</a>', html)
         target = {"en": "../en/jadwal/", "id": "../../jadwal/"}[other]
         assert switch.groups() == (target, other, other, {"en": "English", "id": "Bahasa Indonesia"}[other])
+
+
+def claim_review(html: str) -> dict:
+    return json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1))
+
+
+def head_links(html: str) -> list[tuple[str, str]]:
+    return re.findall(r'<link rel="alternate" hreflang="([\w-]+)" href="([^"]+)">', html)
+
+
+def test_fact_checks_are_in_english_with_their_translations(site):
+    base = "https://panduan-pemilu.example"
+    english = (site / "en/cek-fakta/golput-dipenjara/index.html").read_text(encoding="utf-8")
+    indonesian = (site / "cek-fakta/golput-dipenjara/index.html").read_text(encoding="utf-8")
+    main = text(english[english.index("<main"):english.index("</main>")])
+    assert '<html lang="en">' in english and 'lang="id"' not in english[english.index("<main"):]
+    assert "“People who abstain from voting (golput) can be sent to prison”" in main
+    assert "Hoax Not voting is not a crime." in main and "Explanation" in main and "dipenjara" not in main
+    pair = [("id", f"{base}/cek-fakta/golput-dipenjara/"), ("en", f"{base}/en/cek-fakta/golput-dipenjara/"),
+            ("x-default", f"{base}/cek-fakta/golput-dipenjara/")]
+    assert head_links(english) == head_links(indonesian) == pair
+    assert f'<link rel="canonical" href="{base}/en/cek-fakta/golput-dipenjara/">' in english
+    assert '<a class="language" href="../../../cek-fakta/golput-dipenjara/" lang="id" hreflang="id">' in english
+    assert '<a class="language" href="../../en/cek-fakta/golput-dipenjara/" lang="en" hreflang="en">' in indonesian
+    review, original = claim_review(english), claim_review(indonesian)
+    assert (review["inLanguage"], review["url"]) == ("en", f"{base}/en/cek-fakta/golput-dipenjara/")
+    assert review["claimReviewed"] == "People who abstain from voting (golput) can be sent to prison"
+    assert review["reviewRating"]["alternateName"] == "Hoax"
+    assert (original["inLanguage"], original["claimReviewed"]) == ("id", "Golput atau tidak memilih bisa dipenjara")
+    assert 'href="../../mengapa-memilih/"' in english     # links in the explanation lead to English pages
+    listing = text((site / "en/cek-fakta/index.html").read_text(encoding="utf-8"))
+    assert "Fact Checks" in listing and "“People who abstain from voting (golput) can be sent to prison”" in listing
 
 
 def test_dates_and_numbers_follow_the_language(site):
@@ -162,3 +195,38 @@ def test_catalogue_missing_a_key_the_engine_needs(guide):
     assert result.returncode == 1
     assert ("i18n/id.yaml: 'title.schedule' is missing\n"
             "   hint: the engine needs it; add it (see the same key in another catalogue of i18n/)") in result.stderr
+
+
+def test_untranslated_page_and_fact_check_keep_their_english_address_but_are_no_english_version(mini):
+    """/en/tentang/ shows the Indonesian text in the English interface: readers keep a stable
+    address, but search engines are told its canonical page is the Indonesian one, and no page
+    or sitemap entry announces it as an English version."""
+    (mini / "content/pages/tentang.en.md").unlink()
+    (mini / "content/hoaxes/tps-didenda.en.md").unlink()
+    result = run_build(mini, "--now", NOW)
+    assert result.returncode == 0, result.stderr
+    assert "content/hoaxes/tps-didenda.md: warning: has no English translation" in result.stderr
+    site, base = mini / "_site", "https://mini.example"
+    for english, original in (("en/tentang/", "tentang/"), ("en/cek-fakta/tps-didenda/", "cek-fakta/tps-didenda/")):
+        shown = (site / english / "index.html").read_text(encoding="utf-8")
+        indonesian = (site / original / "index.html").read_text(encoding="utf-8")
+        assert '<html lang="en">' in shown and f'<link rel="canonical" href="{base}/{original}">' in shown
+        assert head_links(shown) == head_links(indonesian) == []
+        assert f'<link rel="canonical" href="{base}/{original}">' in indonesian
+        # the switcher still leads both ways; it names a language only where the page is in it
+        assert '<a class="language" href="' in indonesian and 'lang="en">English</a>' in indonesian
+        assert 'lang="id" hreflang="id">Bahasa Indonesia</a>' in shown
+    about = (site / "en/tentang/index.html").read_text(encoding="utf-8")
+    assert '<div lang="id">\n<h1>Tentang</h1>' in about and "Skip to content" in about
+    check = (site / "en/cek-fakta/tps-didenda/index.html").read_text(encoding="utf-8")
+    assert '<h1 lang="id">“Pemilih yang tidak datang ke TPS didenda”</h1>' in check
+    assert '<dd lang="id">grup percakapan uji</dd>' in check and '<div class="prose" lang="id">' in check
+    review = claim_review(check)
+    assert (review["inLanguage"], review["url"]) == ("id", f"{base}/cek-fakta/tps-didenda/")
+    listing = (site / "en/cek-fakta/index.html").read_text(encoding="utf-8")
+    assert '<h2 lang="id"><a href="tps-didenda/">' in listing
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{base}/en/tentang/</loc>" not in sitemap and f"{base}/en/tentang/" not in sitemap
+    assert f"<url><loc>{base}/tentang/</loc></url>" in sitemap
+    assert f"<url><loc>{base}/cek-fakta/tps-didenda/</loc><lastmod>2024-01-05</lastmod></url>" in sitemap
+    assert f'hreflang="en" href="{base}/en/jadwal/"' in sitemap     # translated pages keep their pair

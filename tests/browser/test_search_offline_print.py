@@ -39,6 +39,14 @@ def test_search_finds_the_right_page(page, static_server, built):
     assert not page.locator("[data-search-fallback]").is_visible()
 
 
+def test_english_search_finds_english_pages(page, static_server, built):
+    page.goto(static_server(built) + "en/cari/?q=prison")      # words only the English fact check uses
+    page.locator("#hasil ol li a").first.wait_for(timeout=10_000)
+    found = [a.get_attribute("href") for a in page.locator("#hasil ol li a").all()]
+    assert "/en/cek-fakta/golput-dipenjara/" in found and all(href.startswith("/en/") for href in found)
+    assert "Results for “prison”" in page.locator("#status-cari").inner_text()
+
+
 def test_search_page_without_javascript_lists_every_page(browser, static_server, built):
     context = browser.new_context(java_script_enabled=False)
     tab = context.new_page()
