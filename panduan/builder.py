@@ -64,8 +64,7 @@ class Parts:
 
     def problems(self) -> Report:
         """The build's report, as the full build adds its problems: the early ones, then stage by stage."""
-        report = Report()
-        report.extend(self.early)
+        report = Report.starting_with(self.early)
         for stage in LATE_STAGES:
             for problems in self.late[stage].values():
                 report.extend(problems)

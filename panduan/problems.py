@@ -72,6 +72,13 @@ class Report:
     def warn(self, path: str, line: int, column: int, message: str, hint: str = "") -> None:
         self._keep(Problem(path, line, column, message, hint, warning=True))
 
+    @classmethod
+    def starting_with(cls, problems) -> "Report":
+        """A report holding `problems`, which are free of repeats (another report's)."""
+        report = cls()
+        report.problems, report._seen = list(problems), set(problems)
+        return report
+
     def extend(self, problems) -> None:
         """Add problems reported earlier (a cached result's), skipping repeats."""
         for problem in problems:

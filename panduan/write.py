@@ -84,8 +84,9 @@ def update_site(out: Path, files: dict[str, bytes], static: tuple[StaticFile, ..
     if written is None or not out.is_dir():
         write_site(out, files, static)
         return wanted
-    for name, data in sorted(wanted.items()):
-        if written.get(name) == data:
+    for name, data in wanted.items():
+        before = written.get(name)
+        if before is data or before == data:   # most files are the very objects written last time
             continue
         target = _inside(out, name)
         _make_folders(out, target.parent)
