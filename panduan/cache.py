@@ -50,12 +50,12 @@ import jinja2
 import jinja2.bccache
 from markupsafe import Markup
 
+from .load import SOURCE_FOLDERS
 from .model import Page
 from .problems import Report
 
 CACHE_FILE = "cache.pickle"
 RACY_SECONDS = 2.0
-SOURCE_FOLDERS = ("templates", "static", "content", "i18n")
 LIBRARIES = ("jinja2", "markupsafe", "pyyaml", "markdown", "python-frontmatter", "babel", "nh3", "icalendar",
              "pagefind", "pagefind_bin")
 

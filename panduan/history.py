@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from .load import SOURCE_FOLDERS
 from .model import Guide, Page
 
 
@@ -38,11 +39,12 @@ def git_dates(root: Path, zone: str) -> dict[str, dt.date]:
 
     if git("rev-parse", "--is-shallow-repository") != "false\n":
         return {}
-    log = git("log", "--format=@%cI", "--name-only", "--no-renames", "--relative", "-z", "--", ".")
+    sources = ("guide.yaml", *SOURCE_FOLDERS)   # not _site/ or .cache/: thousands of files git need not look at
+    log = git("log", "--format=@%cI", "--name-only", "--no-renames", "--relative", "-z", "--", *sources)
     if log is None:
         return {}
     dirty = set()
-    status = git("status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", ".")
+    status = git("status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", *sources)
     if status is None:
         return {}
     prefix = (git("rev-parse", "--show-prefix") or "").strip()

@@ -167,6 +167,7 @@ YAML_FILES = ("guide.yaml", "content/sources.yaml", "content/schedule.yaml",
               "content/messages.yaml",
               "i18n/id.yaml", "i18n/en.yaml")   # interface text per language (see i18n.py)
 MARKDOWN_DIRS = ("content/pages", "content/hoaxes")
+SOURCE_FOLDERS = ("content", "templates", "static", "i18n")   # with guide.yaml: all a build may read
 # vim (.x.swp, 4913, x~), emacs (.#x, #x#, x~), JetBrains (x___jb_tmp___), gedit (.goutputstream-*),
 # Chromium-based editors (x.crswap), and generic temporary files
 EDITOR_LITTER = (".*.sw?", "*~", ".#*", "#*#", "4913", "*.tmp", "*.temp", "*___jb_tmp___", "*___jb_old___",

@@ -26,8 +26,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from .cache import SOURCE_FOLDERS, engine_digest
+from .cache import engine_digest
 from .history import git_dates
+from .load import SOURCE_FOLDERS
 from .problems import Problem
 
 STAMP_FILE = "stamp.json"

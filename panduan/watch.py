@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import gc
 import threading
 import time
 from dataclasses import dataclass, field
@@ -30,13 +31,12 @@ from watchdog.observers import Observer
 
 from .builder import Built, make_site
 from .cache import BuildCache
-from .load import is_editor_litter
+from .load import SOURCE_FOLDERS, is_editor_litter
 from .problems import ContentError, Problem
 from .quick import rebuild_bodies
 from .search import search_files
 from .write import update_site
 
-WATCHED_FOLDERS = ("content", "templates", "static", "i18n")
 WATCHED_FILES = ("guide.yaml",)
 QUIET_EVENTS = ("opened", "closed_no_write")
 SETTLE_SECONDS = 0.04
@@ -104,6 +104,8 @@ class Session:
             outcome = Outcome(previous.generation + 1, self.written, (), tuple(built.warnings),
                               time.perf_counter() - started, quick)
         self._publish(outcome)
+        if outcome.ok and not quick:
+            _settle_memory()
         return outcome
 
     def _quick(self, paths, now: dt.datetime) -> Built | None:
@@ -147,6 +149,19 @@ class Session:
             self.changed.notify_all()
 
 
+def _settle_memory() -> None:
+    """After a full build: free its garbage, then exempt what is left from the garbage collector's scans.
+
+    A watch session holds a few hundred MiB of objects at thousands of pages;
+    a full collection, which Python starts by itself every so often, walks all
+    of them and took a quick rebuild from about 30 to 160 ms at 5,000 pages.
+    Frozen objects are still freed when nothing refers to them; the next full
+    build unfreezes them first so cycles among them are collected too."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 def _engine_failure(error: Exception) -> Problem:
     return Problem("build.py", 0, 0, f"the engine failed: {type(error).__name__}: {error}",
                    "run `python build.py --debug` and report the traceback")
@@ -165,7 +180,7 @@ class Changes(FileSystemEventHandler):
 
     def start(self) -> "Changes":
         self.observer.schedule(self, str(self.root), recursive=False)
-        for folder in WATCHED_FOLDERS:
+        for folder in SOURCE_FOLDERS:
             if (self.root / folder).is_dir():
                 self.observer.schedule(self, str(self.root / folder), recursive=True)
         self.observer.start()
@@ -184,7 +199,7 @@ class Changes(FileSystemEventHandler):
             return False
         if not relative.parts or is_editor_litter(relative.name):
             return False
-        return relative.parts[0] in WATCHED_FOLDERS or relative.as_posix() in WATCHED_FILES
+        return relative.parts[0] in SOURCE_FOLDERS or relative.as_posix() in WATCHED_FILES
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in QUIET_EVENTS or event.is_directory and event.event_type == "modified":
