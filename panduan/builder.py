@@ -40,7 +40,7 @@ class Built:
     files: dict[str, bytes]
     warnings: list[Problem]
     clock: Clock
-    parts: Parts | None = None   # what a body-only edit can reuse (quick.py); None when unknown
+    parts: Parts   # what a body-only edit can reuse (quick.py)
 
 
 @dataclass

@@ -50,7 +50,7 @@ import jinja2
 import jinja2.bccache
 from markupsafe import Markup
 
-from .load import SOURCE_FOLDERS
+from .load import source_paths
 from .model import Page
 from .problems import Report
 
@@ -60,7 +60,7 @@ LIBRARIES = ("jinja2", "markupsafe", "pyyaml", "markdown", "python-frontmatter",
              "pagefind", "pagefind_bin")
 
 
-def _digest(*parts) -> str:
+def digest(*parts) -> str:
     hasher = hashlib.blake2b(digest_size=20)
     for part in parts:
         data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass")
@@ -80,7 +80,7 @@ def engine_digest() -> str:
             parts.append(f"{name}=={importlib.metadata.version(name)}")
         except importlib.metadata.PackageNotFoundError:
             parts.append(f"{name} missing")
-    return _digest(*parts)
+    return digest(*parts)
 
 
 class TemplateBytecode(jinja2.BytecodeCache):
@@ -138,7 +138,7 @@ class BuildCache:
 
     def parse(self, relative: str, text: str, parse, report: Report):
         """Memo for `load.load_tree`: a fresh copy of the parsed Source (later stages convert it in place)."""
-        key = _digest("parse", self.engine, relative, parse.__name__, text)
+        key = digest("parse", self.engine, relative, parse.__name__, text)
         found = self._get(key)
         if found is None:
             local = Report()
@@ -155,16 +155,14 @@ class BuildCache:
         parts = [self.engine]
         for relative, source in sorted(tree.files.items()):   # every file the build loaded
             if source.body:
-                parts += [relative, "front", source.text[: len(source.text) - len(source.body)], source.body_line]
+                parts += [relative, "front", source.front, source.body_line]
             else:
                 parts += [relative, "text", source.text]
-        for folder in SOURCE_FOLDERS:   # and every other file it might read
-            for path in sorted((root / folder).rglob("*")) if (root / folder).is_dir() else ():
-                relative = path.relative_to(root).as_posix()
-                if relative in tree.files:
-                    continue
+        for path in source_paths(root):   # and every other file it might read
+            relative = path.relative_to(root).as_posix()
+            if relative not in tree.files:
                 parts += [relative, self._file_digest(path) if path.is_file() else "not a file"]
-        self.shared = _digest(*parts)
+        self.shared = digest(*parts)
         self.bodies = {path: source.body for path, source in tree.files.items() if path.endswith(".md")}
         self.body_digests: dict[str, str] = {}
         self.made_by: dict[int, tuple[bytes, str]] = {}   # rendered bytes -> the key that made them
@@ -175,7 +173,7 @@ class BuildCache:
         output cannot change (phases.Clock: [since, next_change)), the git dates shown
         as "last updated", and whether drafts are shown. Keying by the stretch rather
         than by `now` lets watch mode reuse renderings while the clock ticks."""
-        self.moment = _digest(
+        self.moment = digest(
             clock.since.isoformat() if clock.since else "-",
             clock.next_change.isoformat() if clock.next_change else "-",
             *(f"{path}={day.isoformat()}" for path, day in sorted(history.last_commit.items())),
@@ -183,7 +181,7 @@ class BuildCache:
 
     def search(self, files: dict[str, bytes], index) -> dict[str, bytes] | None:
         """Memo for `search.search_files`: the index is a function of the rendered HTML (None: cancelled)."""
-        key = _digest("search", self.engine, *(part for name in sorted(files) if name.endswith(".html")
+        key = digest("search", self.engine, *(part for name in sorted(files) if name.endswith(".html")
                                                for part in (name, hashlib.sha256(files[name]).hexdigest())))
         found = self._get(key)
         if found is None:
@@ -206,12 +204,12 @@ class BuildCache:
         # later ("racily clean", as git calls it): trust the stamp only once the file is older
         trusted = time.time() - info.st_mtime_ns / 1e9 > RACY_SECONDS
         try:
-            digest = _digest(path.read_bytes())
+            found = digest(path.read_bytes())
         except OSError:
             return "unreadable"
         if trusted:
-            self.file_digests[str(path)] = (stamp, digest)
-        return digest
+            self.file_digests[str(path)] = (stamp, found)
+        return found
 
     def forget_files(self, paths) -> None:
         """Paths the watcher saw change: re-read them even if size and time look the same."""
@@ -223,14 +221,14 @@ class BuildCache:
     def targets_digest(self, targets, plan) -> str:
         """What a link in Markdown can resolve to: the link targets and each output's language versions."""
         versions = sorted(f"{o.url} {o.key} {o.lang}" for o in plan.outputs)
-        return _digest(*sorted(targets.page_urls.items()), "|", *sorted(targets.site_urls), "|",
+        return digest(*sorted(targets.page_urls.items()), "|", *sorted(targets.site_urls), "|",
                        *sorted(targets.static_files), "|", *versions)
 
     def convert(self, prose, output, targets: str, localize) -> Markup:
         """Memo for `Prose.convert`, replaying the problems it reported; `localize` is the
         plan's (a function of the planned URLs, in `targets`, and the output's language)."""
         page = output.page
-        key = _digest("prose", self.engine, targets, page.path, page.body_line, output.url, output.lang, page.body)
+        key = digest("prose", self.engine, targets, page.path, page.body_line, output.url, output.lang, page.body)
         found = self._get(key)
         if found is None:
             outer, prose.report = prose.report, Report()
@@ -251,7 +249,7 @@ class BuildCache:
                   if field.name != "page"]
         page = output.page
         declared = self._declared_bodies(output)
-        return _digest("render", self.shared, *fields, page.path if page else "-", self.moment,
+        return digest("render", self.shared, *fields, page.path if page else "-", self.moment,
                        *(part for path in declared for part in (path, self._body_digest(path))))
 
     def _declared_bodies(self, output) -> list[str]:
@@ -263,7 +261,7 @@ class BuildCache:
     def _body_digest(self, path: str) -> str:
         known = self.body_digests.get(path)
         if known is None:
-            known = self.body_digests[path] = _digest(self.bodies.get(path, "\0missing"))
+            known = self.body_digests[path] = digest(self.bodies.get(path, "\0missing"))
         return known
 
     def render(self, output, render) -> bytes:
@@ -279,7 +277,7 @@ class BuildCache:
         trace = self._get("trace " + key)
         if trace is not None:
             traced, read_any = trace
-            full = _digest(key, *(part for path in traced for part in (path, self._body_digest(path))))
+            full = digest(key, *(part for path in traced for part in (path, self._body_digest(path))))
             found = self._get(full)
             if found is not None:
                 self.read_bodies |= read_any
@@ -293,7 +291,7 @@ class BuildCache:
             traced = tuple(sorted(self.reading - set(self._declared_bodies(output))))
         finally:
             self.reading = None
-        full = _digest(key, *(part for path in traced for part in (path, self._body_digest(path))))
+        full = digest(key, *(part for path in traced for part in (path, self._body_digest(path))))
         self._put("trace " + key, (traced, read_any))
         self._put(full, found)
         self.read_bodies |= read_any
@@ -318,10 +316,10 @@ class BuildCache:
     def links(self, output, html: bytes, context: tuple, check, report: Report) -> None:
         """Memo for checking one rendered file's links; `context` is (existing files, rooted prefix)."""
         if self._link_context[0] is not context:
-            self._link_context = (context, _digest(*sorted(context[0]), "|", context[1]))
+            self._link_context = (context, digest(*sorted(context[0]), "|", context[1]))
         made_by = self.made_by.get(id(html))
-        rendering = made_by[1] if made_by and made_by[0] is html else _digest(html)
-        key = _digest("links", self.engine, output.url, output.file, output.template,
+        rendering = made_by[1] if made_by and made_by[0] is html else digest(html)
+        key = digest("links", self.engine, output.url, output.file, output.template,
                       output.page.path if output.page else "-", self._link_context[1], rendering)
         found = self._get(key)
         if found is None:

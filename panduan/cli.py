@@ -110,8 +110,5 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{summary} as of {now.isoformat()} in {took:.2f}s")
     print(*report, sep="\n")
     if inputs is not None:
-        clock = built.clock
-        stamp.Stamp(inputs, clock.since.isoformat() if clock.since else None,
-                    clock.next_change.isoformat() if clock.next_change else None,
-                    stamp.output_files(out), tuple(built.warnings), (summary, *report)).save(cache_dir)
+        stamp.Stamp.after(inputs, built.clock, out, built.warnings, (summary, *report)).save(cache_dir)
     return EXIT_OK

@@ -152,6 +152,11 @@ class Source:
     body_line: int = 1         # line of the file where the body starts
     ok: bool = True            # False when the file could not be parsed
 
+    @property
+    def front(self) -> str:
+        """The text before the body: all of a YAML file, a Markdown file's front matter."""
+        return self.text[: len(self.text) - len(self.body)]
+
 
 @dataclass
 class SourceTree:
@@ -168,6 +173,13 @@ YAML_FILES = ("guide.yaml", "content/sources.yaml", "content/schedule.yaml",
               "i18n/id.yaml", "i18n/en.yaml")   # interface text per language (see i18n.py)
 MARKDOWN_DIRS = ("content/pages", "content/hoaxes")
 SOURCE_FOLDERS = ("content", "templates", "static", "i18n")   # with guide.yaml: all a build may read
+
+
+def source_paths(root: Path) -> list[Path]:
+    """Every path under the source folders, sorted (guide.yaml aside): what a build may read."""
+    return [path for folder in SOURCE_FOLDERS if (root / folder).is_dir() for path in sorted((root / folder).rglob("*"))]
+
+
 # vim (.x.swp, 4913, x~), emacs (.#x, #x#, x~), JetBrains (x___jb_tmp___), gedit (.goutputstream-*),
 # Chromium-based editors (x.crswap), and generic temporary files
 EDITOR_LITTER = (".*.sw?", "*~", ".#*", "#*#", "4913", "*.tmp", "*.temp", "*___jb_tmp___", "*___jb_old___",

@@ -51,7 +51,7 @@ def rebuild_bodies(previous: Built, changed: set[str], now: dt.datetime, strict:
                    drafts: bool) -> Built | None:
     """The build after body-only edits of the files `changed` (paths relative to the root), or None."""
     parts = previous.parts
-    if parts is None or parts.read_bodies or (parts.strict, parts.drafts) != (strict, drafts):
+    if parts.read_bodies or (parts.strict, parts.drafts) != (strict, drafts):
         return None
     if not previous.clock.holds(now) or not changed:
         return None
@@ -102,14 +102,4 @@ def _body_edit(root: Path, relative: str, before: Source | None) -> Source | Non
     after = parse_markdown_source(relative, text, report)
     if report.problems or not after.ok or not after.body.strip() or after.body_line != before.body_line:
         return None
-    front = _front_matter(after)
-    if front is None or front != _front_matter(before):
-        return None
-    return after
-
-
-def _front_matter(source: Source) -> str | None:
-    """The file's text before its body (None if the body is not its end, which the split guarantees)."""
-    if not source.text.endswith(source.body):
-        return None
-    return source.text[: len(source.text) - len(source.body)]
+    return after if after.front == before.front else None

@@ -20,15 +20,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import json
 import os
 import tempfile
 from pathlib import Path
 
-from .cache import engine_digest
+from .cache import digest, engine_digest
 from .history import git_dates
-from .load import SOURCE_FOLDERS
+from .load import source_paths
+from .phases import Clock
 from .problems import Problem
 
 STAMP_FILE = "stamp.json"
@@ -36,25 +36,16 @@ STAMP_FILE = "stamp.json"
 
 def inputs_digest(root: Path, zone: str, strict: bool, drafts: bool, out: Path) -> str:
     """A digest of everything a build of `root` reads, and of its settings; computed before it reads them."""
-    hasher = hashlib.blake2b(digest_size=20)
-
-    def add(*parts: str | bytes) -> None:
-        for part in parts:
-            data = part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass")
-            hasher.update(len(data).to_bytes(8, "little") + data)
-
-    add(engine_digest(), f"strict={strict}", f"drafts={drafts}", str(out))
-    paths = [root / "guide.yaml"]
-    for folder in SOURCE_FOLDERS:
-        paths += sorted(p for p in (root / folder).rglob("*") if p.is_file()) if (root / folder).is_dir() else []
-    for path in paths:
+    parts = [engine_digest(), f"strict={strict}", f"drafts={drafts}", str(out)]
+    for path in [root / "guide.yaml", *source_paths(root)]:
         try:
-            add(path.relative_to(root).as_posix(), hashlib.blake2b(path.read_bytes(), digest_size=20).digest())
+            content = digest(path.read_bytes()) if path.is_file() else "not a file"
         except OSError:
-            add(path.relative_to(root).as_posix(), "unreadable")
+            content = "unreadable"
+        parts += [path.relative_to(root).as_posix(), content]
     for path, day in sorted(git_dates(root, zone).items()):
-        add(path, day.isoformat())
-    return hasher.hexdigest()
+        parts += [path, day.isoformat()]
+    return digest(*parts)
 
 
 def output_files(out: Path) -> dict[str, list[int]]:
@@ -76,6 +67,13 @@ class Stamp:
     outputs: dict[str, list[int]]
     warnings: tuple[Problem, ...]
     report: tuple[str, ...]   # the lines the build printed about itself, after the warnings
+
+    @classmethod
+    def after(cls, inputs: str, clock: Clock, out: Path, warnings, report: tuple[str, ...]) -> "Stamp":
+        """The stamp of a build that read `inputs` and has just written `out`."""
+        return cls(inputs, clock.since.isoformat() if clock.since else None,
+                   clock.next_change.isoformat() if clock.next_change else None,
+                   output_files(out), tuple(warnings), report)
 
     def holds(self, inputs: str, out: Path, now: dt.datetime) -> bool:
         """Would a build now write exactly what `out` holds?"""

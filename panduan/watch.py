@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import gc
 import threading
 import time
 from dataclasses import dataclass, field
@@ -104,8 +103,6 @@ class Session:
             outcome = Outcome(previous.generation + 1, self.written, (), tuple(built.warnings),
                               time.perf_counter() - started, quick)
         self._publish(outcome)
-        if outcome.ok and not quick:
-            _settle_memory()
         return outcome
 
     def _quick(self, paths, now: dt.datetime) -> Built | None:
@@ -131,13 +128,10 @@ class Session:
             if index is None:
                 return False
             self.written = update_site(self.out, built.files | index, built.plan.static, self.written)
-        except ContentError as error:   # Pagefind missing or failing: show it like a content problem
+        except Exception as error:   # Pagefind missing or failing: show it like a content problem
+            problems = tuple(error.problems) if isinstance(error, ContentError) else (_engine_failure(error),)
             self.search_stale = False
-            self._publish(Outcome(self.outcome.generation + 1, self.outcome.site, tuple(error.problems)))
-            return True
-        except Exception as error:
-            self.search_stale = False
-            self._publish(Outcome(self.outcome.generation + 1, self.outcome.site, (_engine_failure(error),)))
+            self._publish(Outcome(self.outcome.generation + 1, self.outcome.site, problems))
             return True
         self.search, self.search_stale = index, False
         self._publish(dataclasses.replace(self.outcome, site=self.written))   # same generation: no reload
@@ -147,19 +141,6 @@ class Session:
         with self.changed:
             self.outcome = outcome
             self.changed.notify_all()
-
-
-def _settle_memory() -> None:
-    """After a full build: free its garbage, then exempt what is left from the garbage collector's scans.
-
-    A watch session holds a few hundred MiB of objects at thousands of pages;
-    a full collection, which Python starts by itself every so often, walks all
-    of them and took a quick rebuild from about 30 to 160 ms at 5,000 pages.
-    Frozen objects are still freed when nothing refers to them; the next full
-    build unfreezes them first so cycles among them are collected too."""
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
 
 
 def _engine_failure(error: Exception) -> Problem:
