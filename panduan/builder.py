@@ -139,10 +139,11 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, cache: 
     timelines = {lang: timeline(guides[lang], now) for lang in guides}
     moment = timelines[default]
     living = Living(root, guides, catalogues, moment_clock, plan)
+    contexts = living.contexts()   # before set_moment: git dates read here are read for every output
     if cache:
         cache.set_moment(moment_clock, living.history, drafts)
     renderer = Renderer(root / "templates", guides, catalogues, timelines, plan, bodies,
-                        living.contexts(), cache.bytecode if cache else None)
+                        contexts, cache.bytecode if cache else None)
     files = renderer.render_all(report_for("render"), cache.render if cache else None)
     files.update(living.files())
     links = LinkChecker(plan, guide.config.base_url)

@@ -11,9 +11,10 @@ everything its result depends on, and replays the problems it reported:
 - rendering an output (render): the *shared* digest below, the output's own
   fields, the Markdown bodies it declares (its page, and the pages named in
   `Output.inputs`; "*" means all), any other page bodies its templates were
-  seen reading (traced), and the moment (`set_moment`): the stretch of time
-  in which nothing time-dependent changes (phases.Clock: [since, next_change)),
-  the git dates shown as "last updated", and whether drafts are shown;
+  seen reading (traced), the git dates ("last updated") it was seen reading
+  (traced through history.History), and the moment (`set_moment`): the stretch
+  of time in which nothing time-dependent changes (phases.Clock: [since,
+  next_change)) and whether drafts are shown;
 - link-checking a rendered file: the key of its rendering, its address and
   the set of files in the site.
 
@@ -170,14 +171,15 @@ class BuildCache:
 
     def set_moment(self, clock, history, drafts: bool) -> None:
         """What every rendering reads besides files: the stretch of time in which the
-        output cannot change (phases.Clock: [since, next_change)), the git dates shown
-        as "last updated", and whether drafts are shown. Keying by the stretch rather
-        than by `now` lets watch mode reuse renderings while the clock ticks."""
+        output cannot change (phases.Clock: [since, next_change)), whether drafts are
+        shown, and the git dates ("last updated") read before rendering began. Keying by
+        the stretch rather than by `now` lets watch mode reuse renderings while the clock
+        ticks; the dates a rendering reads itself are traced and key it alone (`render`)."""
+        self.history = history
         self.moment = digest(
             clock.since.isoformat() if clock.since else "-",
             clock.next_change.isoformat() if clock.next_change else "-",
-            *(f"{path}={day.isoformat()}" for path, day in sorted(history.last_commit.items())),
-            "drafts" if drafts else "published")
+            *history.dates(history.read), "drafts" if drafts else "published")
 
     def search(self, files: dict[str, bytes], index) -> dict[str, bytes] | None:
         """Memo for `search.search_files`: the index is a function of the rendered HTML (None: cancelled)."""
@@ -276,27 +278,33 @@ class BuildCache:
         key = self.render_key(output)
         trace = self._get("trace " + key)
         if trace is not None:
-            traced, read_any = trace
-            full = digest(key, *(part for path in traced for part in (path, self._body_digest(path))))
+            traced, read_any, dated = trace
+            full = self._full_key(key, traced, dated)
             found = self._get(full)
             if found is not None:
                 self.read_bodies |= read_any
                 self.made_by[id(found)] = (found, full)
                 return found
         self._trace(render.__self__.env)
-        self.reading = set()
+        self.reading, shared_dates, self.history.read = set(), self.history.read, set()
         try:
             found = render(output)
             read_any = bool(self.reading)
             traced = tuple(sorted(self.reading - set(self._declared_bodies(output))))
+            dated = tuple(sorted(self.history.read))
         finally:
-            self.reading = None
-        full = digest(key, *(part for path in traced for part in (path, self._body_digest(path))))
-        self._put("trace " + key, (traced, read_any))
+            self.reading, self.history.read = None, shared_dates
+        full = self._full_key(key, traced, dated)
+        self._put("trace " + key, (traced, read_any, dated))
         self._put(full, found)
         self.read_bodies |= read_any
         self.made_by[id(found)] = (found, full)
         return found
+
+    def _full_key(self, key: str, traced: tuple[str, ...], dated: tuple[str, ...]) -> str:
+        """A rendering's key with what it was seen reading: undeclared bodies, and git dates."""
+        return digest(key, *(part for path in traced for part in (path, self._body_digest(path))),
+                      "|", *self.history.dates(dated))
 
     def _trace(self, env) -> None:
         """Make template attribute access of a page's `body` note the page (once per environment)."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -73,15 +73,24 @@ class Update:
     number: int        # position among the page's notes of that date, for a stable id
 
 
-@dataclass(frozen=True)
+@dataclass
 class History:
+    """The git dates of the guide's files. `read` collects the paths whose dates
+    `updated` looked at: the cache (cache.py) keys each rendering by those dates only."""
     last_commit: dict[str, dt.date]
+    read: set[str] = field(default_factory=set, compare=False)
+
+    def dates(self, paths) -> tuple[str, ...]:
+        """`path=date` (or `path=-` when unknown) of each path, sorted: for cache keys."""
+        return tuple(f"{path}={self.last_commit[path].isoformat() if path in self.last_commit else '-'}"
+                     for path in sorted(paths))
 
     def updated(self, inputs: tuple[str, ...], page: Page | None, since: dt.date | None) -> dt.date | None:
         """When an output last changed: `updated:`, else its sources' last commit (all must be
         known); for outputs that follow the clock, no earlier than the last change of time."""
         if page is not None and page.updated is not None:
             return page.updated
+        self.read.update(inputs)
         if not inputs or any(path not in self.last_commit for path in inputs):
             return None
         day = max(self.last_commit[path] for path in inputs)

@@ -113,19 +113,25 @@ class Living:
         """Per language, the names its templates see besides the renderer's own."""
         return {lang: self.context(lang) for lang in self.guides}
 
-    def context(self, lang: str) -> dict:
+    def feed_updated(self, lang: str) -> dt.date:
+        """When the feed in `lang` last changed: its newest change note, else its newest page."""
         found = self.updates[lang]
-        feed_updated = found[0].date if found else max(
+        return found[0].date if found else max(
             filter(None, (self.last_updated(o) for o in self.plan.outputs if o.lang == lang)),
             default=self.config.election.voting_day)
+
+    def context(self, lang: str) -> dict:
+        """Values that read git dates are functions, called while a template renders, so the
+        cache sees which output read which dates (cache.py)."""
+        found = self.updates[lang]
         return {
             "clock": self.clock,
             "phase": self.clock.phase,
             "messages": self.guides[lang].messages,
             "last_updated": self.last_updated,
             "updates": found,
-            "sitemap": self.sitemap() if lang == self.default else (),
-            "feed_updated": feed_updated,
+            "sitemap": self.sitemap if lang == self.default else tuple,
+            "feed_updated": functools.partial(self.feed_updated, lang),
             "day_start": self.day_start,
             "absolute": self.absolute(lang),
         }

@@ -153,3 +153,33 @@ def test_build_py_twice_with_a_cache_and_a_damaged_cache(tmp_path):
         outputs.append(tree_bytes(tmp_path / step))
     assert outputs[0] == outputs[1] == outputs[2]
     assert outputs[0] == clean_build(root, tmp_path / "clean")
+
+
+def test_a_changed_git_date_rerenders_only_the_outputs_that_show_it(tmp_path, monkeypatch):
+    """Editing a committed page removes its 'last updated' date: its own pages and the
+    sitemap change, every other rendering is reused, and the result equals a clean build."""
+    from test_history_feeds import git
+    from panduan.render import Renderer
+
+    root = assemble(tmp_path / "guide")
+    (root / ".gitignore").write_text("_site/\n.cache/\n")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "isi")
+    cache = BuildCache()
+    build(root, tmp_path / "out", moment(), cache=cache)
+    assert "2024-01-05" in (tmp_path / "out/sitemap.xml").read_text()
+    rendered = []
+    plain = Renderer.render
+    monkeypatch.setattr(Renderer, "render", lambda self, output: rendered.append(output.url) or plain(self, output))
+    page = root / "content/pages/tentang.md"
+    page.write_text(page.read_text() + "\nKalimat yang belum di-commit.\n")
+    build(root, tmp_path / "out", moment(), cache=cache)
+    assert "/tentang/" in rendered and "/en/tentang/" in rendered and "/sitemap.xml" in rendered
+    assert not {"/", "/jadwal/", "/cara-mencoblos/", "/en/cara-mencoblos/"} & set(rendered), rendered
+    assert len(rendered) < 12, rendered   # the page, /sumber/, /pembaruan/ and its feed (which list every page), the sitemap
+    assert tree_bytes(tmp_path / "out") == clean_build(root, tmp_path / "clean")
+    git(root, "commit", "-qam", "kalimat", when="2024-01-08T09:00:00+07:00")   # a new date for the page
+    build(root, tmp_path / "out", moment(), cache=cache)
+    assert "2024-01-08" in (tmp_path / "out/sitemap.xml").read_text()
+    assert tree_bytes(tmp_path / "out") == clean_build(root, tmp_path / "clean-after-commit")
