@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Callable
@@ -47,8 +49,9 @@ UNUSED = re.compile(r"^pagefind-(?:[a-z]+-)?ui\.(?:js|css)$|^pagefind-highlight\
 def search_files(files: dict[str, bytes], cancelled: Callable[[], bool] | None = None) -> dict[str, bytes] | None:
     """The search index (site path -> bytes) of the rendered pages in `files`;
     None as soon as `cancelled()` is true (Pagefind is stopped)."""
-    with tempfile.TemporaryDirectory(prefix="panduan-search-") as scratch:
-        folder = Path(scratch)
+    folder = Path(tempfile.mkdtemp(prefix="panduan-search-"))
+    done = False
+    try:
         pages = [name for name in files if name.endswith(".html")]
         for number, name in enumerate(pages):
             if cancelled is not None and number % CHECK_EVERY == 0 and cancelled():
@@ -58,9 +61,15 @@ def search_files(files: dict[str, bytes], cancelled: Callable[[], bool] | None =
         if not _run_pagefind(folder, cancelled):
             return None
         index = folder / SEARCH_INDEX.strip("/")
+        done = True
         return {path.relative_to(folder).as_posix(): path.read_bytes()
                 for path in sorted(index.rglob("*"))
                 if path.is_file() and not (path.parent == index and UNUSED.match(path.name))}
+    finally:
+        if done or cancelled is None:
+            shutil.rmtree(folder, ignore_errors=True)
+        else:   # an edit is waiting: remove thousands of scratch files without holding it up
+            threading.Thread(target=shutil.rmtree, args=(folder, True), daemon=True).start()
 
 
 def _run_pagefind(folder: Path, cancelled: Callable[[], bool] | None) -> bool:
