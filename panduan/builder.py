@@ -54,7 +54,11 @@ class Parts:
     strict: bool
     drafts: bool
     sources: dict[str, Source]        # every file loaded, by path
-    history: dict[str, dt.date]       # the git dates shown as "last updated"
+    living: Living                    # with the git dates shown as "last updated" (living.history)
+    dates_outside: frozenset[str]     # git dates read outside the traced renderings: before
+                                      # them (by every output), and by the files made in code
+    dates_read: dict[str, tuple[str, ...]] | None   # output URL -> git dates its rendering read
+                                      # (traced by the cache; None: built without one, unknown)
     targets: LinkTargets
     renderer: Renderer
     links: LinkChecker
@@ -146,14 +150,15 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, cache: 
                         contexts, cache.bytecode if cache else None)
     files = renderer.render_all(report_for("render"), cache.render if cache else None)
     files.update(living.files())
+    dates_outside = frozenset(living.history.read)   # the renderings' own reads are the cache's (dates_read)
     links = LinkChecker(plan, guide.config.base_url)
     check_links(plan, files, links, report_for("links"), cache.links if cache else None)
     report.raise_if_failed(strict)
     if search:
         files.update(cache.search(files, search_files) if cache else search_files(files))
     files[urls.file_for(SERVICE_WORKER)] = service_worker(guide.config, plan, files)
-    parts = Parts(root, strict, drafts, tree.files, living.history.last_commit, targets, renderer, links,
-                  cache.read_bodies if cache else True, early, late)
+    parts = Parts(root, strict, drafts, tree.files, living, dates_outside, cache.dates_read if cache else None,
+                  targets, renderer, links, cache.read_bodies if cache else True, early, late)
     return Built(guide, plan, moment, files, report.warnings, moment_clock, parts)
 
 

@@ -112,6 +112,7 @@ class BuildCache:
         self.moment = ""
         self._link_context: tuple = (None, "")
         self.reading: set[str] | None = None
+        self.dates_read: dict[str, tuple[str, ...]] = {}   # this build's output URL -> git dates it read
         self.hits = self.misses = 0
 
     # -- keeping entries ----------------------------------------------------
@@ -168,6 +169,7 @@ class BuildCache:
         self.body_digests: dict[str, str] = {}
         self.made_by: dict[int, tuple[bytes, str]] = {}   # rendered bytes -> the key that made them
         self.read_bodies = False   # did any template read a page's Markdown, declared or not?
+        self.dates_read = {}
 
     def set_moment(self, clock, history, drafts: bool) -> None:
         """What every rendering reads besides files: the stretch of time in which the
@@ -284,6 +286,7 @@ class BuildCache:
             if found is not None:
                 self.read_bodies |= read_any
                 self.made_by[id(found)] = (found, full)
+                self.dates_read[output.url] = dated
                 return found
         self._trace(render.__self__.env)
         self.reading, shared_dates, self.history.read = set(), self.history.read, set()
@@ -299,6 +302,7 @@ class BuildCache:
         self._put(full, found)
         self.read_bodies |= read_any
         self.made_by[id(found)] = (found, full)
+        self.dates_read[output.url] = dated
         return found
 
     def _full_key(self, key: str, traced: tuple[str, ...], dated: tuple[str, ...]) -> str:

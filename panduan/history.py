@@ -75,8 +75,9 @@ class Update:
 
 @dataclass
 class History:
-    """The git dates of the guide's files. `read` collects the paths whose dates
-    `updated` looked at: the cache (cache.py) keys each rendering by those dates only."""
+    """The git dates of the guide's files. `read` collects the paths whose dates were
+    looked at: the cache (cache.py) keys each rendering by those dates only, and
+    quick.py re-renders the outputs that read a date that moved."""
     last_commit: dict[str, dt.date]
     read: set[str] = field(default_factory=set, compare=False)
 
@@ -84,6 +85,11 @@ class History:
         """`path=date` (or `path=-` when unknown) of each path, sorted: for cache keys."""
         return tuple(f"{path}={self.last_commit[path].isoformat() if path in self.last_commit else '-'}"
                      for path in sorted(paths))
+
+    def last_commit_of(self, path: str) -> dt.date | None:
+        """The date of the last commit touching `path` (None: unknown), noted as read."""
+        self.read.add(path)
+        return self.last_commit.get(path)
 
     def updated(self, inputs: tuple[str, ...], page: Page | None, since: dt.date | None) -> dt.date | None:
         """When an output last changed: `updated:`, else its sources' last commit (all must be

@@ -140,7 +140,7 @@ class Living:
         """The files made in code: each language's calendars, and the one next-change report."""
         made = {}
         for lang, guide in self.guides.items():
-            calendars = calendar_files(guide, self.history.last_commit.get(SCHEDULE),
+            calendars = calendar_files(guide, self.history.last_commit_of(SCHEDULE),
                                        functools.partial(self.text, lang), self.absolute(lang)("/jadwal/"), lang)
             made.update({urls.file_for(self.plan.localize("/" + name, lang)): data for name, data in calendars.items()})
         made[NEXT_CHANGE] = self.clock.report()

@@ -4,9 +4,10 @@ Most saves in watch mode change only the Markdown body of a page or fact
 check. Everything the build derives from the rest of the tree (the model,
 the plan, the other pages, the problems of loading and checking) is then
 exactly what the last successful build derived, so `rebuild_bodies` redoes
-only what reads those bodies: converting them, rendering and link-checking
-the outputs that show them, and the service worker (it digests the offline
-pages). At 5,000 pages that is a few milliseconds instead of seconds.
+only what reads those bodies, or the edited files' git dates: converting
+them, rendering and link-checking the outputs that show them, and the
+service worker (it digests the offline pages). At 5,000 pages that is a
+few milliseconds instead of seconds.
 
 The result must equal the full build's, byte for byte and problem for
 problem, so the quick way is taken only when that is certain, and otherwise
@@ -17,7 +18,12 @@ declined (None: the caller runs the full build):
 - every changed path is a Markdown file of that build whose front matter
   (and the line its body starts on) is unchanged, and whose body is not blank
   before or after (a blank fact check is an error of the model);
-- the git dates shown as "last updated" are unchanged;
+- the git dates shown as "last updated" that moved (the first save of a
+  committed file drops its date, as its text is no longer the commit's; a
+  commit made in a terminal adds dates) were read only by renderings, which
+  the cache traced: the outputs that read one (the page, the sitemap, the
+  feed...) are rendered again too, and any other reader (the calendars read
+  the schedule's date) declines;
 - no template read a page's Markdown (`Page.body`): rendering reads each page's
   converted text only, so the model's stale bodies are never seen;
 - converting, rendering and link-checking the changed outputs reports no
@@ -39,7 +45,7 @@ from pathlib import Path
 
 from . import urls
 from .builder import Built
-from .history import git_dates
+from .history import History, git_dates
 from .load import Source, parse_markdown_source, read_text
 from .offline import service_worker
 from .plan import SERVICE_WORKER
@@ -61,34 +67,52 @@ def rebuild_bodies(previous: Built, changed: set[str], now: dt.datetime, strict:
         if source is None:
             return None
         sources[relative] = source
-    if git_dates(parts.root, previous.guide.config.timezone) != parts.history:
+    living = copy.copy(parts.living)
+    living.history = History(git_dates(parts.root, previous.guide.config.timezone))
+    moved = _moved(parts.living.history.last_commit, living.history.last_commit)
+    if moved and (parts.dates_read is None or moved & parts.dates_outside):
         return None
 
     plan = previous.plan
-    affected = [o for o in plan.outputs if o.page is not None and o.page.path in changed]
+    dated = parts.dates_read or {}
+    redo = [o for o in plan.outputs if o.page is not None and o.page.path in changed
+            or moved.intersection(dated.get(o.url, ()))]
     bodies = dict(parts.renderer.bodies)
-    late = {stage: dict(found) for stage, found in parts.late.items()}
     prose = Prose(parts.targets, Report())
     shown = []
-    for output in affected:
-        page = dataclasses.replace(output.page, body=sources[output.page.path].body)
-        shown.append(dataclasses.replace(output, page=page))
-        bodies[output.url] = prose.convert(page, output.url, functools.partial(plan.localize, lang=output.lang))
+    for output in redo:
+        if output.page is not None and output.page.path in changed:
+            page = dataclasses.replace(output.page, body=sources[output.page.path].body)
+            output = dataclasses.replace(output, page=page)
+            bodies[output.url] = prose.convert(page, output.url, functools.partial(plan.localize, lang=output.lang))
+        shown.append(output)
     renderer = copy.copy(parts.renderer)
-    renderer.bodies = bodies
+    renderer.bodies, renderer.extras = bodies, living.contexts()
     files = dict(previous.files)
     report = Report()
+    dates_read = None if parts.dates_read is None else dict(parts.dates_read)
     for output in shown:
+        living.history.read = set()
         files.update(renderer.render_one(output, report))
-        if output.file in files:
+        if dates_read is not None:
+            dates_read[output.url] = tuple(sorted(living.history.read))
+        if output.file in files and output.file.endswith(".html"):
             parts.links.check(output, files[output.file], report)
+    living.history.read = set(parts.dates_outside)
     if prose.report.problems or report.problems:
         return None
-    for stage in late.values():
-        stage.update({output.url: () for output in affected})
+    redone = {output.url for output in redo}
+    late = {stage: {url: () if url in redone else found for url, found in problems.items()}
+            for stage, problems in parts.late.items()}
     files[urls.file_for(SERVICE_WORKER)] = service_worker(previous.guide.config, plan, files)
-    parts = dataclasses.replace(parts, sources=sources, renderer=renderer, late=late)
+    parts = dataclasses.replace(parts, sources=sources, living=living, dates_read=dates_read, renderer=renderer,
+                                late=late)
     return dataclasses.replace(previous, files=files, warnings=parts.problems().warnings, parts=parts)
+
+
+def _moved(before: dict[str, dt.date], after: dict[str, dt.date]) -> set[str]:
+    """The paths whose git date differs (appeared, changed or disappeared)."""
+    return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
 
 
 def _body_edit(root: Path, relative: str, before: Source | None) -> Source | None:

@@ -3,7 +3,6 @@ the sitemap, robots.txt and the calendar files, read back by independent parsers
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import subprocess
 import xml.etree.ElementTree as ET
@@ -12,16 +11,9 @@ from pathlib import Path
 import feedparser
 import vobject
 
-from sites import NOW, REPO, run_build, tree_bytes
+from sites import NOW, REPO, commit_all, git, run_build, tree_bytes
 
 UPDATED = re.compile(r'<p class="updated">Terakhir diperbarui: <time datetime="([0-9-]+)">([^<]+)</time></p>')
-
-
-def git(root: Path, *args: str, when: str = "2024-01-05T10:00:00+07:00") -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.org",
-           "GIT_COMMITTER_NAME": "Editor", "GIT_COMMITTER_EMAIL": "editor@example.org",
-           "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
-    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
 
 
 def updated(out: Path, page: str) -> tuple[str, str] | None:
@@ -42,10 +34,7 @@ def test_no_git_no_date(mini):
 
 
 def test_last_updated_from_git_front_matter_or_nothing(mini):
-    (mini / ".gitignore").write_text("_site/\n")
-    git(mini, "init", "-q")
-    git(mini, "add", "-A")
-    git(mini, "commit", "-q", "-m", "first")
+    commit_all(mini)
     lapor = mini / "content/pages/lapor-hoaks.md"
     lapor.write_text(lapor.read_text(encoding="utf-8") + "\nSatu kalimat lagi.\n", encoding="utf-8")
     git(mini, "commit", "-q", "-am", "second", when="2024-01-08T23:30:00+07:00")
@@ -74,10 +63,7 @@ def test_last_updated_from_git_front_matter_or_nothing(mini):
 
 
 def test_shallow_clone_shows_no_dates(mini, tmp_path):
-    (mini / ".gitignore").write_text("_site/\n")
-    git(mini, "init", "-q")
-    git(mini, "add", "-A")
-    git(mini, "commit", "-q", "-m", "first")
+    commit_all(mini)
     git(mini, "commit", "-q", "--allow-empty", "-m", "second", when="2024-01-09T10:00:00+07:00")
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{mini}", str(clone)], check=True,

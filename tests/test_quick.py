@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from live import clean_build, moment
-from sites import assemble, tree_bytes
+from sites import assemble, commit_all, git, tree_bytes
 
 from panduan.builder import make_site
 from panduan.watch import Session
@@ -69,6 +69,53 @@ def test_the_search_index_follows_the_edit(session):
     edit(session, PAGE, lambda text: text.replace("Zyxwvutsrq", "Qrstuvwxyz"))
     assert session.search != before and not session.search_stale
     assert index != b"".join(data for name, data in tree_bytes(session.out).items() if name.startswith("pagefind/"))
+
+
+def test_the_first_save_of_a_committed_page_is_quick_and_drops_its_date(tmp_path):
+    """Saving a committed page makes its "last updated" date unknown (its text is no longer
+    the commit's): its pages, the sitemap and the feed show that, quickly, as a clean build does."""
+    root = commit_all(assemble(tmp_path / "guide"))
+    session = Session(root, tmp_path / "out", moment)
+    assert session.rebuild().ok
+    committed = (root / PAGE).read_text(encoding="utf-8")
+    assert 'datetime="2024-01-05"' in (session.out / "tentang/index.html").read_text()
+    outcome = edit(session, PAGE, lambda text: text + "\nBelum di-commit.\n")
+    assert outcome.ok and outcome.quick
+    site = assert_same_as_clean(session, tmp_path / "first")
+    assert 'datetime="2024-01-05"' not in site["tentang/index.html"].decode()
+    assert 'datetime="2024-01-05"' in site["cara-mencoblos/index.html"].decode()
+    outcome = edit(session, PAGE, lambda text: committed)   # back to the committed text: the date returns
+    assert outcome.ok and outcome.quick
+    site = assert_same_as_clean(session, tmp_path / "back")
+    assert 'datetime="2024-01-05"' in site["tentang/index.html"].decode()
+
+
+def test_a_commit_between_saves_rerenders_what_shows_the_new_dates(tmp_path):
+    """A commit made in a terminal triggers no rebuild; the next save shows its dates too."""
+    root = commit_all(assemble(tmp_path / "guide"))
+    session = Session(root, tmp_path / "out", moment)
+    assert session.rebuild().ok
+    assert edit(session, "content/pages/cara-mencoblos.md", lambda text: text + "\nDi-commit.\n").quick
+    git(root, "commit", "-qam", "lain", when="2024-01-08T09:00:00+07:00")   # no event, no rebuild
+    outcome = edit(session, PAGE, lambda text: text + "\nLalu ini.\n")
+    assert outcome.ok and outcome.quick
+    site = assert_same_as_clean(session, tmp_path)
+    assert 'datetime="2024-01-08"' in site["cara-mencoblos/index.html"].decode()
+
+
+def test_a_commit_of_a_date_read_outside_the_templates_takes_the_full_build(tmp_path):
+    """The calendars (made in code, not traced per rendering) show the schedule's commit date."""
+    root = commit_all(assemble(tmp_path / "guide"))
+    session = Session(root, tmp_path / "out", moment)
+    assert session.rebuild().ok
+    schedule = root / "content/schedule.yaml"
+    schedule.write_text(schedule.read_text(encoding="utf-8") + "\n# dicek ulang\n", encoding="utf-8")
+    assert session.rebuild({schedule}).ok
+    git(root, "commit", "-qam", "jadwal", when="2024-01-08T09:00:00+07:00")
+    outcome = edit(session, PAGE, lambda text: text + "\nLalu ini.\n")
+    assert outcome.ok and not outcome.quick
+    site = assert_same_as_clean(session, tmp_path)
+    assert b"DTSTAMP:20240108" in site["jadwal.ics"]
 
 
 @pytest.mark.parametrize("change", [
