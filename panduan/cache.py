@@ -10,26 +10,36 @@ everything its result depends on, and replays the problems it reported:
   address, and the link targets (every page address, planned URL, static file);
 - rendering an output (render): the *shared* digest below, the output's own
   fields, the Markdown bodies it declares (its page, and the pages named in
-  `Output.inputs`; "*" means all), any other page bodies its templates were
-  seen reading (traced), the git dates ("last updated") it was seen reading
-  (traced through history.History), and the moment (`set_moment`): the stretch
-  of time in which nothing time-dependent changes (phases.Clock: [since,
+  `Output.inputs`; "*" means all), its page's title and summary, any other
+  page bodies, titles and summaries its templates were seen reading
+  (traced), the git dates ("last updated") it was seen reading (traced
+  through history.History), and the moment (`set_moment`): the stretch of
+  time in which nothing time-dependent changes (phases.Clock: [since,
   next_change)) and whether drafts are shown;
 - link-checking a rendered file: the key of its rendering, its address and
   the set of files in the site.
 
 The shared digest covers everything that is not a page body: the engine's
 source and library versions, every file the build loaded (guide.yaml, data
-files, catalogues) except the Markdown pages' bodies (but with every page's
-front matter, which the footer and home page list), and every other file
-under templates/, static/, content/ and i18n/. An edit to any of these re-renders every output; an edit to one
-page's body re-renders that page and the outputs that read it.
+files, catalogues) except the Markdown pages' bodies and the pages' titles
+and summaries (PRESENTED), but with the rest of every page's front matter as
+the model reads it (values and where they start: order, slug, phases,
+sources, `updated`, change notes... decide the plan, the page lists and the
+updates page), and every other file under templates/, static/, content/ and
+i18n/. An edit to any of these re-renders every output; an edit to one
+page's body, title or summary re-renders that page and the outputs seen
+reading it (the home page and /cari/ list every page; the footer, the first
+twelve).
 
 To declare a new output: put the Markdown pages whose body it reads in
 `inputs` ("*" for all of them). Everything else it could read is in the
 shared digest already; a template reading an undeclared `page.body` is
 traced, so the cache is slower then, never wrong; and outputs made outside
-`Renderer.render_all` (feeds, indexes) are not cached at all.
+`Renderer.render_all` (feeds, indexes) are not cached at all. Titles and
+summaries are traced where templates read them (`page.title`,
+`page['title']`, `map(attribute='title')`...): Python code called while
+rendering must not read another page's title or summary itself, but be
+passed it by the template.
 
 The cache can be saved to a folder (`python build.py` uses ROOT/.cache/panduan)
 and loaded by the next run; a missing, corrupt or outdated file is ignored.
@@ -51,7 +61,7 @@ import jinja2
 import jinja2.bccache
 from markupsafe import Markup
 
-from .load import source_paths
+from .load import YamlList, YamlMap, source_paths
 from .model import Page
 from .problems import Report
 
@@ -59,6 +69,10 @@ CACHE_FILE = "cache.pickle"
 RACY_SECONDS = 2.0
 LIBRARIES = ("jinja2", "markupsafe", "pyyaml", "markdown", "python-frontmatter", "babel", "nh3", "icalendar",
              "pagefind", "pagefind_bin")
+
+
+PAGES = "content/pages/"
+PRESENTED = ("title", "summary")   # a page's words that other pages show (lists, the footer): not shared
 
 
 def digest(*parts) -> str:
@@ -82,6 +96,18 @@ def engine_digest() -> str:
         except importlib.metadata.PackageNotFoundError:
             parts.append(f"{name} missing")
     return digest(*parts)
+
+
+def _located(value, leave_out=()) -> object:
+    """A parsed YAML value, with where each of its parts starts (the model reads those too)."""
+    if isinstance(value, YamlMap):
+        return ("map", value.line, value.column, tuple(
+            (repr(key), value.key_at.get(key), value.value_at.get(key), _located(item))
+            for key, item in value.items() if key not in leave_out),
+            tuple(r for r in value.repeated if r[0] not in leave_out))
+    if isinstance(value, YamlList):
+        return ("list", value.line, value.column, tuple(value.item_at), tuple(_located(item) for item in value))
+    return value
 
 
 class TemplateBytecode(jinja2.BytecodeCache):
@@ -111,7 +137,8 @@ class BuildCache:
         self.shared = ""
         self.moment = ""
         self._link_context: tuple = (None, "")
-        self.reading: set[str] | None = None
+        self.reading: set[str] | None = None               # while rendering: page bodies read
+        self.showing: set[tuple[str, str]] | None = None   # and (page, PRESENTED field) read
         self.dates_read: dict[str, tuple[str, ...]] = {}   # this build's output URL -> git dates it read
         self.hits = self.misses = 0
 
@@ -155,9 +182,10 @@ class BuildCache:
     def begin(self, root: Path, tree) -> None:
         """Digest everything but page bodies, once per build (see the module's notes)."""
         parts = [self.engine]
+        self.presented: dict[tuple[str, str], str] = {}
         for relative, source in sorted(tree.files.items()):   # every file the build loaded
             if source.body:
-                parts += [relative, "front", source.front, source.body_line]
+                parts += [relative, "front", self._front(relative, source), source.body_line]
             else:
                 parts += [relative, "text", source.text]
         for path in source_paths(root):   # and every other file it might read
@@ -170,6 +198,17 @@ class BuildCache:
         self.made_by: dict[int, tuple[bytes, str]] = {}   # rendered bytes -> the key that made them
         self.read_bodies = False   # did any template read a page's Markdown, declared or not?
         self.dates_read = {}
+
+    def _front(self, relative: str, source) -> str:
+        """A Markdown file's front matter as every rendering sees it. For a page, that is all
+        but the words it presents (PRESENTED): those are kept in `presented`, by (path, field),
+        and key only the renderings seen reading them (`render`)."""
+        data = source.data
+        if not relative.startswith(PAGES) or not isinstance(data, YamlMap):
+            return source.front
+        for name in PRESENTED:
+            self.presented[relative, name] = repr(_located(data.get(name)))
+        return repr(_located(data, leave_out=PRESENTED))
 
     def set_moment(self, clock, history, drafts: bool) -> None:
         """What every rendering reads besides files: the stretch of time in which the
@@ -253,7 +292,8 @@ class BuildCache:
                   if field.name != "page"]
         page = output.page
         declared = self._declared_bodies(output)
-        return digest("render", self.shared, *fields, page.path if page else "-", self.moment,
+        own = [self.presented.get((page.path, name), "-") for name in PRESENTED] if page else []
+        return digest("render", self.shared, *fields, page.path if page else "-", *own, self.moment,
                        *(part for path in declared for part in (path, self._body_digest(path))))
 
     def _declared_bodies(self, output) -> list[str]:
@@ -280,8 +320,8 @@ class BuildCache:
         key = self.render_key(output)
         trace = self._get("trace " + key)
         if trace is not None:
-            traced, read_any, dated = trace
-            full = self._full_key(key, traced, dated)
+            traced, read_any, dated, shown = trace
+            full = self._full_key(key, traced, dated, shown)
             found = self._get(full)
             if found is not None:
                 self.read_bodies |= read_any
@@ -289,39 +329,56 @@ class BuildCache:
                 self.dates_read[output.url] = dated
                 return found
         self._trace(render.__self__.env)
-        self.reading, shared_dates, self.history.read = set(), self.history.read, set()
+        self.reading, self.showing = set(), set()
+        shared_dates, self.history.read = self.history.read, set()
         try:
             found = render(output)
             read_any = bool(self.reading)
             traced = tuple(sorted(self.reading - set(self._declared_bodies(output))))
             dated = tuple(sorted(self.history.read))
+            shown = tuple(sorted(self.showing))
         finally:
-            self.reading, self.history.read = None, shared_dates
-        full = self._full_key(key, traced, dated)
-        self._put("trace " + key, (traced, read_any, dated))
+            self.reading, self.showing, self.history.read = None, None, shared_dates
+        full = self._full_key(key, traced, dated, shown)
+        self._put("trace " + key, (traced, read_any, dated, shown))
         self._put(full, found)
         self.read_bodies |= read_any
         self.made_by[id(found)] = (found, full)
         self.dates_read[output.url] = dated
         return found
 
-    def _full_key(self, key: str, traced: tuple[str, ...], dated: tuple[str, ...]) -> str:
-        """A rendering's key with what it was seen reading: undeclared bodies, and git dates."""
+    def _full_key(self, key: str, traced: tuple[str, ...], dated: tuple[str, ...],
+                  shown: tuple[tuple[str, str], ...]) -> str:
+        """A rendering's key with what it was seen reading: undeclared bodies, git dates,
+        and the titles and summaries (PRESENTED) of other pages."""
         return digest(key, *(part for path in traced for part in (path, self._body_digest(path))),
-                      "|", *self.history.dates(dated))
+                      "|", *self.history.dates(dated),
+                      "|", *(part for path, name in shown for part in (path, name, self.presented.get((path, name), "-"))))
 
     def _trace(self, env) -> None:
-        """Make template attribute access of a page's `body` note the page (once per environment)."""
+        """Make templates' reads of a page's `body`, title or summary note the page (once per
+        environment): `page.title` is an attribute read, `page['title']` and filters such as
+        `sort(attribute='title')` are item reads."""
         if getattr(env, "panduan_traced", False):
             return
-        plain = env.getattr
+        plain_getattr, plain_getitem = env.getattr, env.getitem
+
+        def note(obj, attribute) -> None:
+            if self.reading is not None and isinstance(obj, Page):
+                if attribute in ("body", "body_line"):
+                    self.reading.add(obj.path)
+                elif attribute in PRESENTED:
+                    self.showing.add((obj.path, attribute))
 
         def getattr_(obj, attribute):
-            if self.reading is not None and attribute in ("body", "body_line") and isinstance(obj, Page):
-                self.reading.add(obj.path)
-            return plain(obj, attribute)
+            note(obj, attribute)
+            return plain_getattr(obj, attribute)
 
-        env.getattr, env.panduan_traced = getattr_, True
+        def getitem(obj, argument):
+            note(obj, argument)
+            return plain_getitem(obj, argument)
+
+        env.getattr, env.getitem, env.panduan_traced = getattr_, getitem, True
 
     # -- link check ----------------------------------------------------------
 

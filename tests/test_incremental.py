@@ -25,6 +25,7 @@ edits = st.one_of(
     st.tuples(st.just("body"), st.integers(0, 20), st.sampled_from(["[rusak](/tidak-ada/)", "## Judul", "#### Lompat"])),
     st.tuples(st.just("blank"), st.integers(0, 20), st.just("")),
     st.tuples(st.just("title"), st.integers(0, 20), TEXT),
+    st.tuples(st.just("summary"), st.integers(0, 20), TEXT),
     st.tuples(st.just("add"), st.integers(0, 20), TEXT),
     st.tuples(st.just("delete"), st.integers(0, 20), st.just("")),
     st.tuples(st.just("rename"), st.integers(0, 20), st.sampled_from(["pindah", "baru-lagi", "lain"])),
@@ -47,9 +48,9 @@ def apply(root: Path, edit: tuple) -> set[Path]:
     elif kind == "blank" and page:
         text = page.read_text()
         page.write_text(text[: text.index("---\n", 4) + 4])
-    elif kind == "title" and page:
+    elif kind in ("title", "summary") and page:
         lines = page.read_text().split("\n")
-        page.write_text("\n".join(f"title: {text}" if line.startswith("title:") else line for line in lines))
+        page.write_text("\n".join(f"{kind}: {text}" if line.startswith(f"{kind}:") else line for line in lines))
     elif kind == "add":
         page = root / PAGES / f"tambah-{index}.md"
         page.write_text(NEW_PAGE.format(title=text, order=index, body=text))
@@ -184,3 +185,49 @@ def test_a_changed_git_date_rerenders_only_the_outputs_that_show_it(tmp_path, mo
     build(root, tmp_path / "out", moment(), cache=cache)
     assert "2024-01-08" in (tmp_path / "out/sitemap.xml").read_text()
     assert tree_bytes(tmp_path / "out") == clean_build(root, tmp_path / "clean-after-commit")
+
+
+def test_a_title_or_summary_edit_rerenders_only_the_outputs_that_show_it(tmp_path, monkeypatch):
+    """A page's title is shown on its own pages, the home page, /cari/ and in the footer (the
+    first twelve pages); its summary on the home page and /cari/. Nothing else is redone."""
+    from panduan.render import Renderer
+
+    root = assemble(tmp_path / "guide")
+    for number in range(12):   # more pages than the footer lists
+        (root / PAGES / f"tambah-{number}.md").write_text(NEW_PAGE.format(title=f"Tambahan {number}",
+                                                                         order=100 + number, body="Isi."))
+    cache = BuildCache()
+    build(root, tmp_path / "out", moment(), cache=cache)
+    rendered = []
+    plain = Renderer.render
+    monkeypatch.setattr(Renderer, "render", lambda self, output: rendered.append(output.url) or plain(self, output))
+    page = root / PAGES / "tambah-11.md"
+    for before, after in (("title: Tambahan 11", "title: Tambahan Sebelas"),
+                          ("summary: Ringkasan.", "summary: Ringkasan baru.")):
+        rendered.clear()
+        page.write_text(page.read_text().replace(before, after))
+        build(root, tmp_path / "out", moment(), cache=cache)
+        assert sorted(rendered) == ["/", "/cari/", "/en/", "/en/cari/", "/en/tambah-11/", "/tambah-11/"]
+        assert tree_bytes(tmp_path / "out") == clean_build(root, tmp_path / f"clean-{after}")
+    shown = root / PAGES / "tentang.md"   # in the footer: every Indonesian page shows its title
+    rendered.clear()
+    shown.write_text(shown.read_text().replace("title: Tentang", "title: Tentang Kami"))
+    build(root, tmp_path / "out", moment(), cache=cache)
+    assert {"/jadwal/", "/partai/", "/cara-mencoblos/", "/tambah-3/"} <= set(rendered)
+    assert "/en/jadwal/" not in rendered   # the English footer shows tentang.en.md's title
+    assert tree_bytes(tmp_path / "out") == clean_build(root, tmp_path / "clean-footer")
+
+
+def test_a_template_reading_summaries_through_a_filter_is_traced(tmp_path):
+    """`map(attribute='summary')` reads items, not attributes: still traced, still equal to a clean build."""
+    root = assemble(tmp_path / "guide")
+    template = root / "templates/page.html"
+    template.write_text(template.read_text().replace(
+        "{{ body }}", "{{ body }}<p>{{ pages|map(attribute='summary')|join('; ') }}</p>"))
+    cache = BuildCache()
+    build(root, tmp_path / "out", moment(), cache=cache)
+    page = root / PAGES / "tentang.md"
+    page.write_text(page.read_text().replace("summary: Apa panduan ini", "summary: Inilah panduan ini"))
+    build(root, tmp_path / "out", moment(), cache=cache)
+    assert "Inilah panduan ini" in (tmp_path / "out/cara-mencoblos/index.html").read_text()
+    assert tree_bytes(tmp_path / "out") == clean_build(root, tmp_path / "clean")
