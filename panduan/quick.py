@@ -76,7 +76,7 @@ def rebuild_bodies(previous: Built, changed: set[str], now: dt.datetime, strict:
     plan = previous.plan
     dated = parts.dates_read or {}
     redo = [o for o in plan.outputs if o.page is not None and o.page.path in changed
-            or moved.intersection(dated.get(o.url, ()))]
+            or moved and moved.intersection(dated.get(o.url, ()))]
     bodies = dict(parts.renderer.bodies)
     prose = Prose(parts.targets, Report())
     shown = []
