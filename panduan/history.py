@@ -13,6 +13,7 @@ the Atom feed; an edit without a note publishes nothing, as on GOV.UK.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import subprocess
 from dataclasses import dataclass, field
@@ -25,33 +26,35 @@ from .model import Guide, Page
 
 def git_dates(root: Path, zone: str) -> dict[str, dt.date]:
     """Path (relative to root) -> date of the last commit touching it, for clean tracked files."""
-    # the guide's own repository, whatever repository a calling hook or tool points git at
-    environment = {key: value for key, value in os.environ.items()
-                   if key not in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE")} | {"LC_ALL": "C"}
-
-    def git(*args: str) -> str | None:
-        try:
-            done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                                  encoding="utf-8", timeout=60, env=environment)
-        except (OSError, subprocess.SubprocessError):
-            return None
-        return done.stdout if done.returncode == 0 else None
-
-    if git("rev-parse", "--is-shallow-repository") != "false\n":
+    found = _git(root, "rev-parse", "--is-shallow-repository", "--show-prefix", "HEAD")
+    if found is None or found.count("\n") < 3:
+        return {}   # not a repository, or one without commits
+    shallow, prefix, head = found.split("\n")[:3]
+    if shallow != "false":
         return {}
-    sources = ("guide.yaml", *SOURCE_FOLDERS)   # not _site/ or .cache/: thousands of files git need not look at
-    log = git("log", "--format=@%cI", "--name-only", "--no-renames", "--relative", "-z", "--", *sources)
-    if log is None:
+    dates = _commit_dates(str(root), head, zone)
+    status = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", *SOURCES)
+    if dates is None or status is None:
         return {}
     dirty = set()
-    status = git("status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", *sources)
-    if status is None:
-        return {}
-    prefix = (git("rev-parse", "--show-prefix") or "").strip()
     for entry in status.split("\0"):
         if len(entry) > 3:
             path = entry[3:]
             dirty.add(path[len(prefix):] if path.startswith(prefix) else path)
+    return {path: day for path, day in dates.items() if path not in dirty}
+
+
+SOURCES = ("guide.yaml", *SOURCE_FOLDERS)   # not _site/ or .cache/: thousands of files git need not look at
+
+
+@functools.lru_cache(maxsize=8)
+def _commit_dates(root: str, head: str, zone: str) -> dict[str, dt.date] | None:
+    """Path -> date of the last commit touching it, in the history up to `head`: the same for the
+    same commit, so watch mode reads the log once per commit (its text is long in an old guide)."""
+    log = _git(Path(root), "log", "--format=@%cI", "--name-only", "--no-renames", "--relative", "-z", head,
+               "--", *SOURCES)
+    if log is None:
+        return None
     dates: dict[str, dt.date] = {}
     when = None
     for token in log.split("\0"):
@@ -61,7 +64,20 @@ def git_dates(root: Path, zone: str) -> dict[str, dt.date]:
                 when = dt.datetime.fromisoformat(part[1:]).astimezone(ZoneInfo(zone)).date()
             elif part and when is not None and part not in dates:
                 dates[part] = when
-    return {path: day for path, day in dates.items() if path not in dirty}
+    return dates
+
+
+def _git(root: Path, *args: str) -> str | None:
+    """The output of a git command in the guide's own repository, or None if it failed."""
+    # whatever repository a calling hook or tool points git at
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE")} | {"LC_ALL": "C"}
+    try:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+                              encoding="utf-8", timeout=60, env=environment)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
 
 
 @dataclass(frozen=True)
