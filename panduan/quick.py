@@ -107,7 +107,9 @@ def rebuild_bodies(previous: Built, changed: set[str], now: dt.datetime, strict:
     files[urls.file_for(SERVICE_WORKER)] = service_worker(previous.guide.config, plan, files)
     parts = dataclasses.replace(parts, sources=sources, living=living, dates_read=dates_read, renderer=renderer,
                                 late=late)
-    return dataclasses.replace(previous, files=files, warnings=parts.problems().warnings, parts=parts)
+    fixed = any(problems.get(url) for problems in previous.parts.late.values() for url in redone)
+    warnings = parts.problems().warnings if fixed else previous.warnings   # none came, did any go?
+    return dataclasses.replace(previous, files=files, warnings=warnings, parts=parts)
 
 
 def _moved(before: dict[str, dt.date], after: dict[str, dt.date]) -> set[str]:
