@@ -195,6 +195,7 @@ class BuildCache:
         self.shared = digest(*parts)
         self.bodies = {path: source.body for path, source in tree.files.items() if path.endswith(".md")}
         self.body_digests: dict[str, str] = {}
+        self.read_digests: dict[tuple, str] = {}
         self.made_by: dict[int, tuple[bytes, str]] = {}   # rendered bytes -> the key that made them
         self.read_bodies = False   # did any template read a page's Markdown, declared or not?
         self.dates_read = {}
@@ -336,7 +337,7 @@ class BuildCache:
             read_any = bool(self.reading)
             traced = tuple(sorted(self.reading - set(self._declared_bodies(output))))
             dated = tuple(sorted(self.history.read))
-            shown = tuple(sorted(self.showing))
+            shown = tuple(sorted(self.showing - {(output.page.path, name) for name in PRESENTED if output.page}))
         finally:
             self.reading, self.showing, self.history.read = None, None, shared_dates
         full = self._full_key(key, traced, dated, shown)
@@ -352,8 +353,18 @@ class BuildCache:
         """A rendering's key with what it was seen reading: undeclared bodies, git dates,
         and the titles and summaries (PRESENTED) of other pages."""
         return digest(key, *(part for path in traced for part in (path, self._body_digest(path))),
-                      "|", *self.history.dates(dated),
-                      "|", *(part for path, name in shown for part in (path, name, self.presented.get((path, name), "-"))))
+                      "|", self._read_digest("dates", dated, lambda: self.history.dates(dated)),
+                      "|", self._read_digest("shown", shown, lambda: tuple(
+                          (path, name, self.presented.get((path, name), "-")) for path, name in shown)))
+
+    def _read_digest(self, kind: str, read: tuple, values) -> str:
+        """The digest of `values()`, what the paths in `read` hold in this build: once per build
+        for each different `read` (thousands of renderings read the same footer), and of its
+        repr, one string (the home page reads thousands of titles)."""
+        found = self.read_digests.get((kind, read))
+        if found is None:
+            found = self.read_digests[kind, read] = digest(repr(values()))
+        return found
 
     def _trace(self, env) -> None:
         """Make templates' reads of a page's `body`, title or summary note the page (once per
