@@ -45,18 +45,35 @@
     document.body.appendChild(box);
   }
 
-  if (!window.EventSource) { return; }
-  var events = new EventSource("/__panduan/events?since=" + encodeURIComponent(generation));
-  events.addEventListener("build", function (message) {
-    var state = JSON.parse(message.data);
+  function follow(state) {
     if (!state.ok) {
       generation = String(state.generation);
       showOverlay(state.problems);
     } else if (String(state.generation) !== generation) {
-      events.close();
       window.location.reload();
     } else {
       hideOverlay();
     }
+  }
+
+  // Every tab listens through one shared worker, so tabs never use up the
+  // browser's connections to the server; one stream per tab where there is none.
+  if (window.SharedWorker) {
+    try {
+      var worker = new SharedWorker("/__panduan/live-worker.js");
+      worker.port.onmessage = function (message) { follow(JSON.parse(message.data)); };
+      window.addEventListener("pagehide", function () { worker.port.postMessage("bye"); });
+      window.addEventListener("pageshow", function (event) {
+        if (event.persisted) { window.location.reload(); }   // back from the page cache: said bye
+      });
+      return;
+    } catch (error) { /* blocked (e.g. by privacy settings): a stream of its own */ }
+  }
+  if (!window.EventSource) { return; }
+  var events = new EventSource("/__panduan/events?since=" + encodeURIComponent(generation));
+  events.addEventListener("build", function (message) {
+    var state = JSON.parse(message.data);
+    if (state.ok && String(state.generation) !== generation) { events.close(); }
+    follow(state);
   });
 })();

@@ -6,7 +6,9 @@ site, never a half-written file. Into each HTML response, and only there,
 it adds one script tag; the built site on disk never contains it. The
 script listens to `/__panduan/events` (Server-Sent Events, built into every
 browser): after a good build it reloads the page; after a bad one it shows
-the numbered problem list over the page until the next good build.
+the numbered problem list over the page until the next good build. All tabs
+share one stream through a SharedWorker (live_worker.js): a browser opens at
+most six connections to a server, and a stream per tab would use them up.
 
 Many tabs, clients that disconnect mid-response, and requests for unknown
 addresses are all ordinary: each request runs in its own thread and a
@@ -27,6 +29,7 @@ from .watch import Outcome, Session
 PREFIX = "/__panduan/"
 HEARTBEAT_SECONDS = 15.0
 SCRIPT = Path(__file__).with_name("live.js").read_bytes()
+WORKER = Path(__file__).with_name("live_worker.js").read_bytes()   # one event stream for all tabs
 DISCONNECTED = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
 
 
@@ -89,6 +92,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self._events(parse_qs(parts.query).get("since", ["-1"])[0])
         if path == PREFIX + "live.js":
             return self._send(200, "text/javascript; charset=utf-8", SCRIPT, body)
+        if path == PREFIX + "live-worker.js":
+            return self._send(200, "text/javascript; charset=utf-8", WORKER, body)
         outcome = self.server.session.outcome
         if path == PREFIX + "state":
             return self._send(200, "application/json", json.dumps(state(outcome)).encode(), body)

@@ -23,11 +23,15 @@ def served(tmp_path):
     live.close()
 
 
-def test_edit_reloads_and_a_yaml_error_shows_the_overlay(page, served):
+@pytest.mark.parametrize("shared", [True, False], ids=["shared worker", "stream of its own"])
+def test_edit_reloads_and_a_yaml_error_shows_the_overlay(page, served, shared):
     live, base = served
+    if not shared:   # browsers without SharedWorker (or with it blocked) keep a stream per tab
+        page.add_init_script("delete window.SharedWorker")
     page.goto(base + "tentang/")
     assert page.locator("h1").inner_text() == "Tentang Panduan Ini"
     page.wait_for_function("document.querySelector('script[src=\"/__panduan/live.js\"]') !== null")
+    assert page.evaluate("typeof window.SharedWorker") == ("function" if shared else "undefined")
 
     source = live.root / "content/pages/tentang.md"
     source.write_text(source.read_text().replace("title: Tentang Panduan Ini", "title: Tentang Panduan Kami"))
@@ -48,3 +52,19 @@ def test_edit_reloads_and_a_yaml_error_shows_the_overlay(page, served):
     overlay.wait_for(state="detached", timeout=15000)
     assert page.locator("h1").inner_text() == "Tentang Panduan Kami"
     assert page.locator("#panduan-problems").count() == 0
+
+
+def test_many_tabs_share_one_connection_and_all_follow_an_edit(page, served):
+    """A browser opens six connections to a server at most: with a stream per tab, a seventh
+    tab would never load. Ten tabs of one browser all load, and all reload after an edit."""
+    live, base = served
+    tabs = [page] + [page.context.new_page() for _ in range(9)]
+    for tab in tabs:
+        tab.goto(base + "tentang/", timeout=10000)
+        assert tab.locator("h1").inner_text() == "Tentang Panduan Ini"
+    late = page.context.new_page()   # an eleventh, after ten are listening
+    late.goto(base + "jadwal/", timeout=10000)
+    source = live.root / "content/pages/tentang.md"
+    source.write_text(source.read_text().replace("title: Tentang Panduan Ini", "title: Tentang Panduan Kami"))
+    for tab in tabs:
+        tab.locator("h1", has_text="Tentang Panduan Kami").wait_for(timeout=15000)
