@@ -61,7 +61,7 @@ import jinja2
 import jinja2.bccache
 from markupsafe import Markup
 
-from .load import YamlList, YamlMap, source_paths
+from .load import PAGES_DIR, YamlList, YamlMap, source_paths
 from .model import Page
 from .problems import Report
 
@@ -71,7 +71,6 @@ LIBRARIES = ("jinja2", "markupsafe", "pyyaml", "markdown", "python-frontmatter",
              "pagefind", "pagefind_bin")
 
 
-PAGES = "content/pages/"
 PRESENTED = ("title", "summary")   # a page's words that other pages show (lists, the footer): not shared
 
 
@@ -205,7 +204,7 @@ class BuildCache:
         but the words it presents (PRESENTED): those are kept in `presented`, by (path, field),
         and key only the renderings seen reading them (`render`)."""
         data = source.data
-        if not relative.startswith(PAGES) or not isinstance(data, YamlMap):
+        if not relative.startswith(PAGES_DIR + "/") or not isinstance(data, YamlMap):
             return source.front
         for name in PRESENTED:
             self.presented[relative, name] = repr(_located(data.get(name)))

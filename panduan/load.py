@@ -171,7 +171,8 @@ YAML_FILES = ("guide.yaml", "content/sources.yaml", "content/schedule.yaml",
               "content/parties.yaml", "content/tickets.yaml", "content/numbers.yaml",
               "content/messages.yaml",
               "i18n/id.yaml", "i18n/en.yaml")   # interface text per language (see i18n.py)
-MARKDOWN_DIRS = ("content/pages", "content/hoaxes")
+PAGES_DIR = "content/pages"
+MARKDOWN_DIRS = (PAGES_DIR, "content/hoaxes")
 SOURCE_FOLDERS = ("content", "templates", "static", "i18n")   # with guide.yaml: all a build may read
 
 

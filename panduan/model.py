@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from . import schema
 from .i18n import LANGUAGES, language_name
-from .load import SourceTree, YamlMap
+from .load import PAGES_DIR, SourceTree, YamlMap
 from .problems import Report, did_you_mean
 
 
@@ -488,7 +488,7 @@ def _markdown(tree: SourceTree, folder: str):
 def _read_pages(tree: SourceTree, report: Report, cite: _Citer, zone: ZoneInfo,
                 default: str) -> tuple[Page, ...]:
     pages = []
-    originals, translated = _markdown(tree, "content/pages/")
+    originals, translated = _markdown(tree, PAGES_DIR + "/")
     for path, source in originals:
         item = schema.validate(source.data, schema.PAGE, path, report, (1, 1))
         if not _complete(item, schema.PAGE):

@@ -19,6 +19,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from . import urls
+from .load import PAGES_DIR
 from .model import Page
 from .problems import Report, did_you_mean
 
@@ -139,7 +140,7 @@ class Prose:
 
     def not_built(self, target: str, why: str) -> str:
         hint = "remove the link, or give this page the same phases, publish_at and expire_at"
-        if not self.page.path.startswith("content/pages/"):   # a fact check is always shown
+        if not self.page.path.startswith(PAGES_DIR + "/"):   # a fact check is always shown
             hint = "remove the link while that page is not published"
         self.problem(target, f"link to '{target}', a page that is not built now: {why}", hint)
         return ""
