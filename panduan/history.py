@@ -24,6 +24,13 @@ from .load import SOURCE_FOLDERS
 from .model import Guide, Page
 
 
+SOURCES = ("guide.yaml", *SOURCE_FOLDERS)   # not _site/ or .cache/: thousands of files git need not look at
+
+
+class _GitFailed(Exception):
+    """A git command failed: no dates (and nothing remembered, so the next build asks again)."""
+
+
 def git_dates(root: Path, zone: str) -> dict[str, dt.date]:
     """Path (relative to root) -> date of the last commit touching it, for clean tracked files."""
     found = _git(root, "rev-parse", "--is-shallow-repository", "--show-prefix", "HEAD")
@@ -32,9 +39,12 @@ def git_dates(root: Path, zone: str) -> dict[str, dt.date]:
     shallow, prefix, head = found.split("\n")[:3]
     if shallow != "false":
         return {}
-    dates = _commit_dates(str(root), head, zone)
     status = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", *SOURCES)
-    if dates is None or status is None:
+    if status is None:
+        return {}
+    try:
+        dates = _commit_dates(str(root), head, zone)
+    except _GitFailed:
         return {}
     dirty = set()
     for entry in status.split("\0"):
@@ -44,17 +54,14 @@ def git_dates(root: Path, zone: str) -> dict[str, dt.date]:
     return {path: day for path, day in dates.items() if path not in dirty}
 
 
-SOURCES = ("guide.yaml", *SOURCE_FOLDERS)   # not _site/ or .cache/: thousands of files git need not look at
-
-
 @functools.lru_cache(maxsize=8)
-def _commit_dates(root: str, head: str, zone: str) -> dict[str, dt.date] | None:
+def _commit_dates(root: str, head: str, zone: str) -> dict[str, dt.date]:
     """Path -> date of the last commit touching it, in the history up to `head`: the same for the
     same commit, so watch mode reads the log once per commit (its text is long in an old guide)."""
     log = _git(Path(root), "log", "--format=@%cI", "--name-only", "--no-renames", "--relative", "-z", head,
                "--", *SOURCES)
     if log is None:
-        return None
+        raise _GitFailed(head)   # not cached: a failure (a timeout, say) must not stick to this commit
     dates: dict[str, dt.date] = {}
     when = None
     for token in log.split("\0"):
