@@ -345,9 +345,6 @@ def _read_config(tree: SourceTree, report: Report, cite: _Citer) -> Config | Non
     item = schema.validate(data, schema.GUIDE, path, report, (1, 1))
     if not _complete(item, schema.GUIDE) or not _complete(item["election"], schema.ELECTION):
         return None
-    if not item["base_url"].endswith("/"):
-        report.add(path, *item.value_where("base_url"), "base_url must end with '/'",
-                   f"write {item['base_url']}/")
     election = item["election"]
     config_election = Election(
         election["name"], election["voting_day"], election["voting_hours"],
