@@ -34,6 +34,7 @@ SERVICE_WORKER = "/sw.js"         # written by `offline`; at the root so its sco
 SEARCH_INDEX = "/pagefind/"       # written by `search` after the pages
 FINGERPRINTED = ("css/", "js/")   # static folders whose files get a content hash in their name
 STATIC_FOLDERS = ("/css/", "/js/", "/img/")   # the site's own files: no page may take their address
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")   # static pages: published unchecked only if allowed
 PREVIEW = "/__panduan/"           # the preview server's own addresses (serve.py)
 
 
@@ -127,7 +128,8 @@ def plan_site(guides: dict[str, Guide], catalogues: Catalogues, static_dir: Path
         Output("/next-change.json", "", "next-change.json", ("*",) + catalogue, uses_now=True, lang=default,
                key="/next-change.json"),
     ]
-    static, assets = _plan_static(static_dir, outputs, reserved, report)
+    allowed = dict(next(iter(guides.values())).config.static_html)
+    static, assets = _plan_static(static_dir, outputs, reserved, allowed, report)
     return Plan(tuple(outputs), tuple(static), assets)
 
 
@@ -149,10 +151,12 @@ def _owner(url: str, claimed: dict[str, str], folders: dict[str, str]) -> str | 
                  for folder, owner in folders.items() if url.startswith(folder)), None)
 
 
-def _plan_static(static_dir: Path, outputs: list[Output], reserved: dict[str, str],
+def _plan_static(static_dir: Path, outputs: list[Output], reserved: dict[str, str], allowed_html: dict[str, int],
                  report: Report) -> tuple[list[StaticFile], dict[str, str]]:
     """Every file under static/, at its address; a file that would take an address the guide
-    or the engine uses, or whose name a web host might change, is a problem."""
+    or the engine uses, or whose name a web host might change, is a problem. So is an HTML
+    page that guide.yaml does not name under `static_html:`: it would be published unchecked
+    (scripts and all) beside pages that are sanitised and carry a Content-Security-Policy."""
     claimed = {"/" + o.file: f"the page {o.url}" for o in outputs}
     claimed["/" + urls.file_for(SERVICE_WORKER)] = f"the offline service worker {SERVICE_WORKER}"
     # the static folders are where static files belong
@@ -167,6 +171,11 @@ def _plan_static(static_dir: Path, outputs: list[Output], reserved: dict[str, st
             report.add(f"static/{relative}", 0, 0, f"the name '{excerpt(odd)}' starts or ends with a dot or a space",
                        "web hosts hide or change such names; rename the file")
             continue
+        if path.suffix.lower() in HTML_SUFFIXES and f"static/{relative}" not in allowed_html:
+            report.add(f"static/{relative}", 0, 0, "is an HTML page, which would be published without the guide's checks",
+                       "write it as a Markdown page in content/pages/, or, if it must be published as it is, "
+                       f"list it in guide.yaml under 'static_html:'")
+            continue
         owner = _owner("/" + relative, claimed, folders)
         if owner is not None:
             report.add(f"static/{relative}", 0, 0, f"would overwrite {owner}", "rename or move the file")
@@ -174,6 +183,11 @@ def _plan_static(static_dir: Path, outputs: list[Output], reserved: dict[str, st
         if relative.startswith(FINGERPRINTED):
             assets["/" + relative] = "/" + fingerprinted(relative, path.read_bytes())
         static.append(StaticFile(assets.get("/" + relative, "/" + relative), path))
+    published = {"static/" + s.source.relative_to(static_dir).as_posix() for s in static}
+    for listed, line in allowed_html.items():
+        if listed not in published or not listed.lower().endswith(HTML_SUFFIXES):
+            report.add(SETTINGS, line, 0, f"static_html: {excerpt(listed)} is not an HTML file under static/",
+                       "write its path as the problem list names it, e.g. static/google1234.html, or remove it")
     return static, assets
 
 

@@ -415,6 +415,9 @@ GUIDE = Schema("guide settings", {
     "report_channels": Field(ListOf(Record(REPORT_CHANNEL)), "where to report hoaxes"),
     "offline": Field(ListOf(SitePath(), unique=True), "pages kept on the reader's phone for reading offline, "
                      "e.g. /cara-mencoblos/", required=False, default=()),
+    "static_html": Field(ListOf(Text(), unique=True), "HTML files under static/ published as they are, e.g. "
+                         "static/google1234.html: they skip the guide's checks and its Content-Security-Policy",
+                         required=False, default=()),
 })
 
 STAGE = Schema("stage", {

@@ -97,3 +97,26 @@ def test_static_names_a_host_could_change_are_problems(built, tmp_path, name, me
     assert broken_build(built, tmp_path, lambda root: (root / "static/img" / name).write_bytes(b"x")) == (
         f"The guide was not built: 1 problem to fix.\n1. {message}\n"
         "   hint: web hosts hide or change such names; rename the file\n")
+
+
+def test_static_html_listed_in_guide_yaml_is_published_as_it_is(tmp_path):
+    root = assemble(tmp_path / "guide", FIXTURES / "mini")
+    page = b"<!doctype html><title>google-site-verification</title>\n"
+    (root / "static/google1234.html").write_bytes(page)
+    with (root / "guide.yaml").open("a", encoding="utf-8") as settings:
+        settings.write("static_html: [static/google1234.html]\n")
+    result = run_build(root, "--now", NOW)
+    assert result.returncode == 0, result.stderr
+    assert (root / "_site/google1234.html").read_bytes() == page
+
+
+def test_static_html_must_name_an_html_file_under_static(built, tmp_path):
+    def change(root):
+        with (root / "guide.yaml").open("a", encoding="utf-8") as settings:
+            settings.write("static_html:\n  - static/hilang.html\n  - static/img/ikon.svg\n")
+    line = len((FIXTURES / "mini/guide.yaml").read_text(encoding="utf-8").splitlines()) + 2
+    hint = "   hint: write its path as the problem list names it, e.g. static/google1234.html, or remove it\n"
+    assert broken_build(built, tmp_path, change) == (
+        "The guide was not built: 2 problems to fix.\n"
+        f"1. guide.yaml:{line}: static_html: static/hilang.html is not an HTML file under static/\n" + hint +
+        f"2. guide.yaml:{line + 1}: static_html: static/img/ikon.svg is not an HTML file under static/\n" + hint)
