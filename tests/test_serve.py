@@ -120,7 +120,7 @@ def test_many_tabs_and_clients_that_hang_up_do_not_stop_the_server(preview):
     for path in ("/", "/__panduan/events?since=1"):
         for _ in range(5):
             client = socket.create_connection(("127.0.0.1", port))
-            client.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            client.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
             client.recv(10)
             client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
             client.close()   # reset mid-response
