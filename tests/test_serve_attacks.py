@@ -13,25 +13,17 @@ import time
 
 import pytest
 
-from live import moment
-from sites import assemble
+from live import previewing
 
 from panduan import serve
-from panduan.watch import Session
 
 SCRIPT_TAG = b'<script src="/__panduan/live.js"'
 
 
 @pytest.fixture(scope="module")
 def preview(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("attacks")
-    root = assemble(folder / "guide")
-    session = Session(root, folder / "out", moment)
-    assert session.rebuild().ok
-    server = serve.start(session, "127.0.0.1", 0)
-    yield session, server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    with previewing(tmp_path_factory.mktemp("attacks")) as running:
+        yield running
 
 
 def raw(port: int, request: bytes) -> tuple[int, dict[str, str], bytes]:
@@ -153,12 +145,7 @@ def test_half_open_connections_are_closed_and_do_not_starve_others(preview):
 
 def test_connections_beyond_the_limit_are_closed_unanswered(tmp_path, monkeypatch):
     monkeypatch.setattr(serve, "MAX_CONNECTIONS", 4)
-    root = assemble(tmp_path / "guide")
-    session = Session(root, tmp_path / "out", moment)
-    assert session.rebuild().ok
-    server = serve.start(session, "127.0.0.1", 0)
-    port = server.server_address[1]
-    try:
+    with previewing(tmp_path) as (session, port):
         held = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(4)]
         time.sleep(0.5)   # all four accepted
         extra = socket.create_connection(("127.0.0.1", port), timeout=10)
@@ -177,9 +164,6 @@ def test_connections_beyond_the_limit_are_closed_unanswered(tmp_path, monkeypatc
             pytest.fail("a freed slot was not reused")
         for client in held:
             client.close()
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_nobody_gets_a_half_built_page_or_an_error_during_rebuilds(preview):
