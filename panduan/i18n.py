@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import string
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,13 +36,16 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .load import SourceTree, YamlMap
-from .problems import Report, did_you_mean
+from .problems import Report, did_you_mean, excerpt
 
 LANGUAGES = ("id", "en")   # every language the guide is published in
 CATALOGUE_DIR = "i18n"
 KEY = re.compile(r"^[a-z0-9_]+$")
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")   # pages, the feed and sitemap, robots.txt
 TEMPLATE_CALL = re.compile(r"""\bt\(\s*(['"])([^'"]+)\1\s*[,)]""")   # t('key') or t('key', name=...)
+# In interface text: a doubled brace, a {placeholder}, or a lone brace (a mistake).
+BRACES = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+PLACEHOLDER_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
 def catalogue_path(lang: str) -> str:
@@ -164,7 +166,11 @@ class Catalogues:
 
     def translate(self, lang: str, key: str, **values) -> Markup:
         """The text of `key` in `lang` (default language if missing), placeholders filled and escaped."""
-        return Markup(escape(self.text(lang, key))).format(**values)
+        return Markup("").join(escape(piece) for piece in _filled(self.text(lang, key), key, values))
+
+    def plain(self, lang: str, key: str, **values) -> str:
+        """The same as plain text, for files that are not HTML (calendars, next-change.json)."""
+        return "".join(str(piece) for piece in _filled(self.text(lang, key), key, values))
 
     def translator(self, lang: str):
         """`t()` for the templates of one language; an unknown key is a template error at its line."""
@@ -193,11 +199,64 @@ def _flatten(mapping: YamlMap, path: str, report: Report, into: dict[str, Entry]
                        "write the text after the colon, in quotes if it contains ':' or '#'")
 
 
+class BadBraces(ValueError):
+    """Interface text with a lone brace or a placeholder that is not a plain name."""
+
+
+def _pieces(text: str) -> list[tuple[str, str | None]]:
+    """The text as (literal, placeholder name or None) pairs.
+
+    Only plain `{name}` placeholders exist: not str.format's `{name.attribute}`,
+    `{name[item]}` or `{name!r:>10}`, through which interface text could read
+    any object reachable from a value (once, the process environment)."""
+    pieces, start = [], 0
+    for match in BRACES.finditer(text):
+        literal = text[start:match.start()]
+        start = match.end()
+        found = match.group(0)
+        if found in ("{{", "}}"):
+            pieces.append((literal + found[0], None))
+        elif match.group(1) is None:
+            raise BadBraces("unmatched")
+        elif not PLACEHOLDER_NAME.match(match.group(1)):
+            raise BadBraces(match.group(1))
+        else:
+            pieces.append((literal, match.group(1)))
+    pieces.append((text[start:], None))
+    return pieces
+
+
+def _filled(text: str, key: str, values: dict) -> list:
+    """The literal text and the values of its placeholders, in order, for the caller to join."""
+    filled = []
+    for literal, name in _pieces(text):
+        filled.append(literal)
+        if name is not None:
+            if name not in values:
+                raise KeyError(f"interface text '{key}' needs a value for {{{name}}}")
+            filled.append(values[name])
+    return filled
+
+
 def _placeholders(text: str) -> set[str] | None:
     try:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-    except ValueError:
+        return {name for _, name in _pieces(text) if name is not None}
+    except BadBraces:
         return None
+
+
+def _check_braces(path: str, key: str, entry: Entry, report: Report) -> None:
+    try:
+        _pieces(entry.text)
+    except BadBraces as error:
+        if error.args[0] == "unmatched":
+            report.add(path, entry.line, entry.column, f"'{key}' has an unmatched '{{' or '}}'",
+                       "placeholders look like {date}; write other braces as {{ and }}")
+        else:
+            report.add(path, entry.line, entry.column,
+                       f"'{key}' has the placeholder '{{{excerpt(error.args[0])}}}', which is not a plain name",
+                       "a placeholder is a name in braces, such as {date}, filled in by the page; "
+                       "write other braces as {{ and }}")
 
 
 def load_catalogues(tree: SourceTree, default: str, templates: Path, report: Report,
@@ -216,9 +275,7 @@ def load_catalogues(tree: SourceTree, default: str, templates: Path, report: Rep
             continue
         _flatten(source.data, path, report, entries[lang])
         for key, entry in sorted(entries[lang].items()):
-            if _placeholders(entry.text) is None:
-                report.add(path, entry.line, entry.column, f"'{key}' has an unmatched '{{' or '}}'",
-                           "placeholders look like {date}; write other braces as {{ and }}")
+            _check_braces(path, key, entry, report)
     reference = entries[default]
     for lang in ordered(default)[1:]:
         path, own = catalogue_path(lang), entries[lang]
@@ -227,7 +284,8 @@ def load_catalogues(tree: SourceTree, default: str, templates: Path, report: Rep
                 report.warn(path, 0, 0, f"no {language_name(lang)} text for '{key}' "
                             f"({catalogue_path(default)}:{entry.line}); the {language_name(default)} text is shown",
                             f"add '{key}' to {path}")
-            elif _placeholders(own[key].text) != _placeholders(entry.text):
+            elif None not in (_placeholders(own[key].text), _placeholders(entry.text)) \
+                    and _placeholders(own[key].text) != _placeholders(entry.text):   # else reported above
                 wanted = ", ".join(sorted("{" + p + "}" for p in _placeholders(entry.text) or ())) or "none"
                 report.add(path, own[key].line, own[key].column,
                            f"'{key}' must use the same placeholders as {catalogue_path(default)}:{entry.line}",

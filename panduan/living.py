@@ -90,7 +90,7 @@ class Living:
 
     def text(self, lang: str, key: str, **values) -> str:
         """Interface text as plain text, for files that are not HTML."""
-        return self.catalogues.text(lang, key).format(**values)
+        return self.catalogues.plain(lang, key, **values)
 
     def day_start(self, day: dt.date) -> str:
         return dt.datetime.combine(day, dt.time(), tzinfo=self.zone).isoformat()

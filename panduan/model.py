@@ -89,6 +89,7 @@ class Config:
     nav: tuple[NavItem, ...]
     report_channels: tuple[ReportChannel, ...]
     offline: tuple[NavItem, ...] = ()    # pages the service worker keeps (title empty)
+    static_html: tuple[tuple[str, int], ...] = ()   # HTML files under static/ allowed as they are, and their line
 
 
 @dataclass(frozen=True)
@@ -345,9 +346,6 @@ def _read_config(tree: SourceTree, report: Report, cite: _Citer) -> Config | Non
     item = schema.validate(data, schema.GUIDE, path, report, (1, 1))
     if not _complete(item, schema.GUIDE) or not _complete(item["election"], schema.ELECTION):
         return None
-    if not item["base_url"].endswith("/"):
-        report.add(path, *item.value_where("base_url"), "base_url must end with '/'",
-                   f"write {item['base_url']}/")
     election = item["election"]
     config_election = Election(
         election["name"], election["voting_day"], election["voting_hours"],
@@ -362,8 +360,9 @@ def _read_config(tree: SourceTree, report: Report, cite: _Citer) -> Config | Non
                       cite(c["source"], path, c.value_where("source")))
         for c in item["report_channels"] if _complete(c, schema.REPORT_CHANNEL))
     offline = tuple(NavItem("", link, item["offline"].where(index)[0]) for index, link in enumerate(item["offline"]))
+    static_html = tuple((path, item["static_html"].where(index)[0]) for index, path in enumerate(item["static_html"]))
     return Config(item["title"], item["description"], item["base_url"], item["language"], item["timezone"],
-                  config_election, nav, channels, offline)
+                  config_election, nav, channels, offline, static_html)
 
 
 def _read_stages(tree: SourceTree, report: Report, cite: _Citer) -> tuple[Stage, ...]:

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import urls
-from .i18n import Catalogues, catalogue_path, prefix
+from .i18n import LANGUAGES, Catalogues, catalogue_path, language_name, prefix
 from .model import FactCheck, Guide, Page
-from .problems import Report
+from .problems import Report, excerpt
 
 SETTINGS = "guide.yaml"
 SOURCES = "content/sources.yaml"
@@ -33,6 +33,9 @@ BLOCK_INPUTS = {"ballots": (), "report_channels": (), "key_numbers": (NUMBERS,)}
 SERVICE_WORKER = "/sw.js"         # written by `offline`; at the root so its scope is the whole site
 SEARCH_INDEX = "/pagefind/"       # written by `search` after the pages
 FINGERPRINTED = ("css/", "js/")   # static folders whose files get a content hash in their name
+STATIC_FOLDERS = ("/css/", "/js/", "/img/")   # the site's own files: no page may take their address
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")   # static pages: published unchecked only if allowed
+PREVIEW = "/__panduan/"           # the preview server's own addresses (serve.py)
 
 
 @dataclass(frozen=True)
@@ -115,8 +118,9 @@ def plan_site(guides: dict[str, Guide], catalogues: Catalogues, static_dir: Path
 
     `guides` holds the guide as read in each language, the default language first."""
     outputs = []
+    reserved = reserved_folders(catalogues.default)
     for lang, guide in guides.items():
-        outputs += _plan_language(guide, lang, prefix(lang, catalogues.default), catalogues, report)
+        outputs += _plan_language(guide, lang, prefix(lang, catalogues.default), catalogues, reserved, report)
     default, catalogue = catalogues.default, (catalogue_path(catalogues.default),)
     outputs += [
         Output("/sitemap.xml", "sitemap.xml", "sitemap.xml", ("*",), lang=default, key="/sitemap.xml"),
@@ -124,21 +128,67 @@ def plan_site(guides: dict[str, Guide], catalogues: Catalogues, static_dir: Path
         Output("/next-change.json", "", "next-change.json", ("*",) + catalogue, uses_now=True, lang=default,
                key="/next-change.json"),
     ]
-    files = {o.file: o.url for o in outputs}
-    files[urls.file_for(SERVICE_WORKER)] = SERVICE_WORKER
+    allowed = dict(next(iter(guides.values())).config.static_html)
+    static, assets = _plan_static(static_dir, outputs, reserved, allowed, report)
+    return Plan(tuple(outputs), tuple(static), assets)
+
+
+def reserved_folders(default: str) -> dict[str, str]:
+    """Folders of the site that belong to the engine, and who owns each (for messages)."""
+    folders = {f"/{lang}/": f"the {language_name(lang)} version of the guide"
+               for lang in LANGUAGES if lang != default}
+    folders[SEARCH_INDEX] = "the search index"
+    folders[PREVIEW] = "the preview server"
+    folders.update((folder, f"the site's own files (static{folder})") for folder in STATIC_FOLDERS)
+    return folders
+
+
+def _owner(url: str, claimed: dict[str, str], folders: dict[str, str]) -> str | None:
+    """Who already has `url`: its claimant, or the owner of a reserved folder it is in."""
+    if url in claimed:
+        return claimed[url]
+    return next((owner if url == folder or folder in owner else f"{owner} ({folder})"
+                 for folder, owner in folders.items() if url.startswith(folder)), None)
+
+
+def _plan_static(static_dir: Path, outputs: list[Output], reserved: dict[str, str], allowed_html: dict[str, int],
+                 report: Report) -> tuple[list[StaticFile], dict[str, str]]:
+    """Every file under static/, at its address; a file that would take an address the guide
+    or the engine uses, or whose name a web host might change, is a problem. So is an HTML
+    page that guide.yaml does not name under `static_html:`: it would be published unchecked
+    (scripts and all) beside pages that are sanitised and carry a Content-Security-Policy."""
+    claimed = {"/" + o.file: f"the page {o.url}" for o in outputs}
+    claimed["/" + urls.file_for(SERVICE_WORKER)] = f"the offline service worker {SERVICE_WORKER}"
+    # the static folders are where static files belong
+    folders = {folder: owner for folder, owner in reserved.items() if folder not in STATIC_FOLDERS}
     static, assets = [], {}
     for path in sorted(static_dir.rglob("*")) if static_dir.is_dir() else ():
         if path.is_symlink() or not path.is_file():
             continue
         relative = path.relative_to(static_dir).as_posix()
-        if relative in files or relative.startswith(SEARCH_INDEX.strip("/") + "/"):
-            report.add(f"static/{relative}", 0, 0, f"would overwrite the page {files.get(relative, SEARCH_INDEX)}",
-                       "rename or move the file")
+        odd = next((part for part in relative.split("/") if part.startswith(".") or part.endswith((".", " "))), None)
+        if odd is not None:
+            report.add(f"static/{relative}", 0, 0, f"the name '{excerpt(odd)}' starts or ends with a dot or a space",
+                       "web hosts hide or change such names; rename the file")
+            continue
+        if path.suffix.lower() in HTML_SUFFIXES and f"static/{relative}" not in allowed_html:
+            report.add(f"static/{relative}", 0, 0, "is an HTML page, which would be published without the guide's checks",
+                       "write it as a Markdown page in content/pages/, or, if it must be published as it is, "
+                       f"list it in guide.yaml under 'static_html:'")
+            continue
+        owner = _owner("/" + relative, claimed, folders)
+        if owner is not None:
+            report.add(f"static/{relative}", 0, 0, f"would overwrite {owner}", "rename or move the file")
             continue
         if relative.startswith(FINGERPRINTED):
             assets["/" + relative] = "/" + fingerprinted(relative, path.read_bytes())
         static.append(StaticFile(assets.get("/" + relative, "/" + relative), path))
-    return Plan(tuple(outputs), tuple(static), assets)
+    published = {"static/" + s.source.relative_to(static_dir).as_posix() for s in static}
+    for listed, line in allowed_html.items():
+        if listed not in published or not listed.lower().endswith(HTML_SUFFIXES):
+            report.add(SETTINGS, line, 0, f"static_html: {excerpt(listed)} is not an HTML file under static/",
+                       "write its path as the problem list names it, e.g. static/google1234.html, or remove it")
+    return static, assets
 
 
 def fingerprinted(relative: str, data: bytes) -> str:
@@ -153,7 +203,8 @@ def fact_check_url(slug: str) -> str:
     return f"/cek-fakta/{slug}/"
 
 
-def _plan_language(guide: Guide, lang: str, root: str, catalogues: Catalogues, report: Report) -> list[Output]:
+def _plan_language(guide: Guide, lang: str, root: str, catalogues: Catalogues, reserved: dict[str, str],
+                   report: Report) -> list[Output]:
     title = functools.partial(catalogues.text, lang)
     catalogue = (catalogue_path(lang),)
     checks = tuple(check.path for check in guide.fact_checks)
@@ -178,9 +229,10 @@ def _plan_language(guide: Guide, lang: str, root: str, catalogues: Catalogues, r
     claimed = {o.url: f"the built-in page '{o.title}'" for o in outputs}
     for page in guide.pages:
         url = urls.page_url(page.slug)
-        if root + url in claimed:
+        owner = claimed.get(root + url) or _owner(url, {}, reserved)
+        if owner is not None:
             if root == "":   # reported once, for the default language
-                report.add(page.path, 0, 0, f"the page address {url} is already used by {claimed[url]}",
+                report.add(page.path, 0, 0, f"the page address {url} is already used by {owner}",
                            "set a different 'slug:' in the front matter")
             continue
         claimed[root + url] = page.path

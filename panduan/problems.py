@@ -33,6 +33,12 @@ class Problem:
         return text
 
 
+def excerpt(value: str, limit: int = 40) -> str:
+    """A value as a message may quote it: printable characters only, and short."""
+    shown = "".join(char if char.isprintable() else "?" for char in value[:limit])
+    return shown + "…" if len(value) > limit else shown
+
+
 class ContentError(Exception):
     """The source tree has problems; nothing was written."""
 

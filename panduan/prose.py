@@ -21,7 +21,7 @@ from markupsafe import Markup
 from . import urls
 from .load import PAGES_DIR
 from .model import Page
-from .problems import Report, did_you_mean
+from .problems import Report, did_you_mean, excerpt
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h2", "h3", "h4",
@@ -100,6 +100,10 @@ class Prose:
         (self.report.warn if warning else self.report.add)(page.path, line, 0, message, hint)
 
     def link(self, target: str, image: bool) -> str:
+        if target.startswith(EXTERNAL_SCHEMES) and image:   # pages load only the guide's own images (its CSP)
+            self.problem(target, f"image '{excerpt(target, 60)}' is on another site, and pages show only the guide's own images",
+                         "download it into static/ (if its licence allows) and write its path, e.g. /img/peta.png")
+            return ""
         if target.startswith(EXTERNAL_SCHEMES):
             return target
         if target.startswith("#") or not target:

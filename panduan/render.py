@@ -42,6 +42,23 @@ def _locale_filter(function):
     return jinja2.pass_context(lambda context, value: function(value, context["output"].lang))
 
 
+# Every page's Content-Security-Policy (a <meta> in base.html, so it holds on any static host):
+# what the built files need and nothing more. Scripts, styles, images and connections come from
+# the site itself; 'wasm-unsafe-eval' lets Pagefind compile its WebAssembly in the page where it
+# cannot start a worker (it allows no JavaScript eval); no inline script or style attribute, no
+# plugins, no <base> or form sending elsewhere. JSON-LD is a data block, not script: unaffected.
+# The preview server's live-reload script is a file of the same origin, so it needs nothing more.
+CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "style-src 'self'",
+    "img-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+))
+
+
 def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         bytecode_cache=bytecode_cache,   # watch mode keeps compiled templates between builds
@@ -52,6 +69,7 @@ def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None = N
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals["content_security_policy"] = Markup(CONTENT_SECURITY_POLICY)   # quotes are fine inside content="..."
     env.filters["date_long"] = _locale_filter(lambda day, locale: format_date(day, "d MMMM y", locale=locale))
     env.filters["date_full"] = _locale_filter(lambda day, locale: format_date(day, "EEEE, d MMMM y", locale=locale))
     env.filters["date_short"] = _locale_filter(lambda day, locale: format_date(day, "d MMM y", locale=locale))

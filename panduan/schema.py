@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from .i18n import LANGUAGES, Localized
 from .load import YamlList, YamlMap
-from .problems import Report, did_you_mean
+from .problems import Report, did_you_mean, excerpt
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -167,6 +168,36 @@ class Url(Kind):
             raise Invalid(f"expected a full web address, got {_describe(value)}",
                           "start it with https://")
         return value.strip()
+
+
+class SiteAddress(Url):
+    """The address the guide is published at (base_url). It goes into every page, the
+    sitemap, robots.txt, the feeds and the calendars, so it holds only characters that
+    mean the same in all of them: nothing that could end an attribute, a tag or a line."""
+
+    ALLOWED = re.compile(r"[A-Za-z0-9._~%/:+-]")
+    SHAPE = re.compile(r"^https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?/(?:[A-Za-z0-9._~%+-]+/)*$")
+
+    def convert(self, value):
+        address = super().convert(value)
+        bad = next((char for char in address if not self.ALLOWED.match(char)), None)
+        if bad is not None:
+            raise Invalid(f"the address has {_character(bad)} in it, which a site address may not contain",
+                          "write the address as the browser's address bar shows it, e.g. https://pemilu.example/")
+        if not address.endswith("/"):
+            raise Invalid("must end with '/'", f"write {excerpt(address)}/")
+        path = address.split("/", 3)[3]
+        if not self.SHAPE.match(address) or any(part in (".", "..") for part in path.split("/")):
+            raise Invalid(f"expected the site's address such as https://pemilu.example/, got '{excerpt(address)}'",
+                          "a host name, then folder names each followed by one '/'")
+        return address
+
+
+def _character(char: str) -> str:
+    """A character as a message names it: printable ones quoted, others by code point."""
+    if char == " ":
+        return "a space"
+    return f"'{char}'" if char.isprintable() else f"the character U+{ord(char):04X}"
 
 
 class SitePath(Kind):
@@ -376,7 +407,7 @@ REPORT_CHANNEL = Schema("report channel", {
 GUIDE = Schema("guide settings", {
     "title": Field(Text(), "the site's title", translatable=True),
     "description": Field(Text(), "one sentence describing the site", translatable=True),
-    "base_url": Field(Url(), "the published address, ending in /"),
+    "base_url": Field(SiteAddress(), "the published address, ending in /"),
     "language": Field(Choice("id", "en"), "the default language"),
     "timezone": Field(Choice("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"), "the guide's time zone"),
     "election": Field(Record(ELECTION), "the election"),
@@ -384,6 +415,9 @@ GUIDE = Schema("guide settings", {
     "report_channels": Field(ListOf(Record(REPORT_CHANNEL)), "where to report hoaxes"),
     "offline": Field(ListOf(SitePath(), unique=True), "pages kept on the reader's phone for reading offline, "
                      "e.g. /cara-mencoblos/", required=False, default=()),
+    "static_html": Field(ListOf(Text(), unique=True), "HTML files under static/ published as they are, e.g. "
+                         "static/google1234.html: they skip the guide's checks and its Content-Security-Policy",
+                         required=False, default=()),
 })
 
 STAGE = Schema("stage", {

@@ -13,11 +13,20 @@ most six connections to a server, and a stream per tab would use them up.
 Many tabs, clients that disconnect mid-response, and requests for unknown
 addresses are all ordinary: each request runs in its own thread and a
 broken connection ends only that thread.
+
+Anyone who can reach the port, and any web page the editor visits, can talk to
+the server, so it answers as little as it can: only files of the built site
+(from memory: no path reaches the disk, so no traversal reaches the sources or
+the cache), only GET and HEAD, only to a Host header naming this machine
+(a page on another site that rebinds its name to 127.0.0.1 gets nothing), at
+most MAX_CONNECTIONS at once, and a connection that sends nothing for
+IDLE_SECONDS is closed.
 """
 from __future__ import annotations
 
 import json
 import mimetypes
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -31,6 +40,32 @@ HEARTBEAT_SECONDS = 15.0
 SCRIPT = Path(__file__).with_name("live.js").read_bytes()
 WORKER = Path(__file__).with_name("live_worker.js").read_bytes()   # one event stream for all tabs
 DISCONNECTED = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
+IDLE_SECONDS = 10.0          # a connection silent this long (half-open, or a slow attacker) is closed
+MAX_CONNECTIONS = 256        # more at once are closed unanswered: threads stay bounded
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
+ANY_ADDRESS = ("0.0.0.0", "::", "")
+HOST_HEADER = re.compile(r"^(?P<name>\[[0-9a-f:.]+\]|[^:\[\]]+)(?::[0-9]{1,5})?$")   # name, or [IPv6], then :port
+
+
+def host_names(listen_host: str) -> frozenset[str] | None:
+    """The Host header names the server answers to; None: any (it listens on every address,
+    which the editor chose with --host to preview from other devices)."""
+    if listen_host in ANY_ADDRESS:
+        return None
+    named = f"[{listen_host}]" if ":" in listen_host else listen_host
+    return frozenset(LOOPBACK_NAMES + (named.lower(),))
+
+
+def host_allowed(header: str | None, names: frozenset[str] | None) -> bool:
+    if names is None:
+        return True
+    if not header:
+        return False
+    found = HOST_HEADER.match(header.strip().lower())
+    if found is None:
+        return False
+    name = found.group("name")
+    return name in names or name.endswith(".localhost")   # *.localhost is always this machine (RFC 6761)
 
 
 def state(outcome: Outcome) -> dict:
@@ -58,6 +93,24 @@ class PreviewServer(ThreadingHTTPServer):
         super().__init__(address, PreviewHandler)
         self.session = session
         self.stopping = threading.Event()
+        self.names = host_names(address[0])
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+
+    def process_request(self, request, client_address) -> None:
+        if not self.slots.acquire(blocking=False):
+            self.shutdown_request(request)   # too many at once: this one is closed unanswered
+            return
+        try:
+            super().process_request(request, client_address)
+        except Exception:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
 
     def shutdown(self) -> None:
         self.stopping.set()
@@ -72,6 +125,7 @@ class PreviewServer(ThreadingHTTPServer):
 class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer
     protocol_version = "HTTP/1.1"
+    timeout = IDLE_SECONDS
 
     def log_message(self, format, *args) -> None:
         pass
@@ -81,9 +135,24 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def do_GET(self, body: bool = True) -> None:
         try:
+            if not host_allowed(self.headers.get("Host"), self.server.names):
+                self.close_connection = True
+                return self._send(421, "text/plain; charset=utf-8",
+                                  b"This preview answers only to http://localhost/; "
+                                  b"to preview from another device, start it with --host.\n", body)
             self._answer(body)
         except DISCONNECTED:
             self.close_connection = True
+
+    def _not_allowed(self) -> None:
+        """Every other method: the preview only shows the site."""
+        self.close_connection = True
+        self.send_response(405)
+        self.send_header("Allow", "GET, HEAD")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_allowed
 
     def _answer(self, body: bool) -> None:
         parts = urlsplit(self.path)

@@ -1,15 +1,17 @@
 """A guide being edited in a temp folder, with the real watcher (and server) running."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 import time
 from pathlib import Path
 
+from panduan import serve
 from panduan.builder import build
 from panduan.problems import ContentError
 from panduan.watch import Changes, Session, watch
-from sites import NOW, tree_bytes
+from sites import NOW, assemble, tree_bytes
 
 
 def moment() -> dt.datetime:
@@ -23,6 +25,19 @@ def clean_build(root: Path, out: Path) -> dict[str, bytes] | None:
     except ContentError:
         return None
     return tree_bytes(out)
+
+
+@contextlib.contextmanager
+def previewing(folder: Path):
+    """The default guide built in `folder` and served on a free port of 127.0.0.1: (session, port)."""
+    session = Session(assemble(folder / "guide"), folder / "out", moment)
+    assert session.rebuild().ok
+    server = serve.start(session, "127.0.0.1", 0)
+    try:
+        yield session, server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 class Live:

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from markupsafe import Markup
+
+from panduan.i18n import BadBraces, Catalogues, Entry
 from sites import NOW, assemble, run_build
 
 
@@ -187,6 +190,20 @@ def test_interface_text_escapes_content_it_is_given(guide):
     assert result.returncode == 0, result.stderr
     lead = (guide / "_site/en/partai/index.html").read_text(encoding="utf-8")
     assert "The 2024 &lt;b&gt;General&lt;/b&gt; Election has 18 national political parties" in lead
+
+
+def test_placeholders_are_filled_without_attribute_or_item_access():
+    """Even text that skipped the load-time check cannot reach into its values (str.format could:
+    '{day.__new__.__globals__[os]...}' once published an environment variable)."""
+    entries = {"id": {"ok": Entry("{{kurung}} <i>{who}</i> {day}", 1, 1),
+                      "attribute": Entry("{day.__class__}", 2, 1), "item": Entry("{day[0]}", 3, 1)}}
+    catalogues = Catalogues("id", entries)
+    assert catalogues.translate("id", "ok", who="<b>", day=Markup("<time>1</time>")) == \
+        "{kurung} &lt;i&gt;&lt;b&gt;&lt;/i&gt; <time>1</time>"
+    assert catalogues.plain("id", "ok", who="<b>", day=1) == "{kurung} <i><b></i> 1"
+    for key in ("attribute", "item"):
+        with pytest.raises(BadBraces):
+            catalogues.translate("id", key, day="x")
 
 
 def test_catalogue_missing_a_key_the_engine_needs(guide):

@@ -8,10 +8,9 @@ import threading
 
 import pytest
 
-from live import moment
-from sites import assemble, tree_bytes
+from live import previewing
+from sites import tree_bytes
 
-from panduan import serve
 from panduan.watch import Session
 
 SCRIPT_TAG = b'<script src="/__panduan/live.js"'
@@ -19,13 +18,8 @@ SCRIPT_TAG = b'<script src="/__panduan/live.js"'
 
 @pytest.fixture
 def preview(tmp_path):
-    root = assemble(tmp_path / "guide")
-    session = Session(root, tmp_path / "out", moment)
-    assert session.rebuild().ok
-    server = serve.start(session, "127.0.0.1", 0)
-    yield session, server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    with previewing(tmp_path) as running:
+        yield running
 
 
 def get(port: int, path: str) -> tuple[int, dict, bytes]:
@@ -120,7 +114,7 @@ def test_many_tabs_and_clients_that_hang_up_do_not_stop_the_server(preview):
     for path in ("/", "/__panduan/events?since=1"):
         for _ in range(5):
             client = socket.create_connection(("127.0.0.1", port))
-            client.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            client.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
             client.recv(10)
             client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
             client.close()   # reset mid-response

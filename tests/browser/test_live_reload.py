@@ -28,6 +28,8 @@ def test_edit_reloads_and_a_yaml_error_shows_the_overlay(page, served, shared):
     live, base = served
     if not shared:   # browsers without SharedWorker (or with it blocked) keep a stream per tab
         page.add_init_script("delete window.SharedWorker")
+    page.add_init_script("""window.__violations = []; document.addEventListener("securitypolicyviolation",
+        event => window.__violations.push(event.violatedDirective + " " + event.blockedURI));""")
     page.goto(base + "tentang/")
     assert page.locator("h1").inner_text() == "Tentang Panduan Ini"
     page.wait_for_function("document.querySelector('script[src=\"/__panduan/live.js\"]') !== null")
@@ -46,6 +48,9 @@ def test_edit_reloads_and_a_yaml_error_shows_the_overlay(page, served, shared):
     first = overlay.locator("li").first
     assert re.fullmatch(r"guide\.yaml:\d+(:\d+)?", first.locator("code").inner_text())
     assert "YAML syntax error" in overlay.inner_text()
+    # the preview's own script and overlay work under the built page's Content-Security-Policy
+    assert overlay.evaluate("box => getComputedStyle(box).position") == "fixed"
+    assert page.evaluate("window.__violations") == []
     assert page.locator("h1").inner_text() == "Tentang Panduan Kami"   # the last good page stays
 
     settings.write_text(good)
