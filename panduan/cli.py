@@ -7,6 +7,7 @@ traceback; `--debug` adds tracebacks for engine failures.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -17,6 +18,7 @@ from .cache import BuildCache
 from .load import parse_yaml, YamlSyntaxError
 from .problems import ContentError, format_problems
 from .timeline import BadMoment, clock_now, parse_now
+from .write import OutputRefused, prepare_output
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -63,7 +65,13 @@ def main(argv: list[str] | None = None) -> int:
     except BadMoment as error:
         print(f"build.py: {error}", file=sys.stderr)
         return EXIT_USAGE
-    out = (args.out or root / "_site").resolve()
+    out = Path(os.path.abspath(args.out or root / "_site"))   # a link is refused, never followed
+    if args.command != "check":
+        try:
+            prepare_output(root, out)
+        except OutputRefused as error:
+            print(f"build.py: {error}", file=sys.stderr)
+            return EXIT_USAGE
     cache_dir = (args.cache_dir or root / ".cache" / "panduan").resolve()
     if args.command in ("watch", "serve"):
         moment = (lambda: now) if args.now else (lambda: clock_now(zone))
@@ -92,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     except ContentError as error:
         print(format_problems(error.problems), file=sys.stderr)
         return EXIT_CONTENT
+    except OutputRefused as error:   # the folder changed while building
+        print(f"build.py: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except Exception:
         if args.debug:
             raise
