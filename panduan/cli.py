@@ -17,6 +17,7 @@ from .builder import build, make_site
 from .cache import BuildCache
 from .load import parse_yaml, YamlSyntaxError
 from .problems import ContentError, format_problems
+from .sourcefiles import SourceRefused, read_source
 from .timeline import BadMoment, clock_now, parse_now
 from .write import OutputRefused, prepare_output
 
@@ -46,9 +47,9 @@ def parser() -> argparse.ArgumentParser:
 def guide_timezone(root: Path) -> str:
     """The time zone in guide.yaml, read early to interpret --now; Asia/Jakarta if unreadable."""
     try:
-        data = parse_yaml((root / "guide.yaml").read_text(encoding="utf-8"))
+        data = parse_yaml(read_source(root, "guide.yaml").decode("utf-8"))
         zone = data.get("timezone") if isinstance(data, dict) else None
-    except (OSError, UnicodeDecodeError, YamlSyntaxError):
+    except (SourceRefused, UnicodeDecodeError, YamlSyntaxError):
         zone = None
     return zone if zone in ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura") else "Asia/Jakarta"
 
@@ -56,7 +57,7 @@ def guide_timezone(root: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     root = args.root.resolve()
-    if not (root / "guide.yaml").is_file():
+    if not os.path.lexists(root / "guide.yaml"):
         print(f"build.py: {root} has no guide.yaml; run it in the guide's folder or pass --root", file=sys.stderr)
         return EXIT_USAGE
     zone = guide_timezone(root)

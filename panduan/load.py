@@ -9,6 +9,7 @@ numbers shifted to match the file.
 from __future__ import annotations
 
 import fnmatch
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import frontmatter
 import yaml
 
 from .problems import Report
+from .sourcefiles import SOURCE_FOLDERS, SourceRefused, inspect_sources, read_source, source_paths
 
 
 class YamlMap(dict):
@@ -173,14 +175,6 @@ YAML_FILES = ("guide.yaml", "content/sources.yaml", "content/schedule.yaml",
               "i18n/id.yaml", "i18n/en.yaml")   # interface text per language (see i18n.py)
 PAGES_DIR = "content/pages"
 MARKDOWN_DIRS = (PAGES_DIR, "content/hoaxes")
-SOURCE_FOLDERS = ("content", "templates", "static", "i18n")   # with guide.yaml: all a build may read
-
-
-def source_paths(root: Path) -> list[Path]:
-    """Every path under the source folders, sorted (guide.yaml aside): what a build may read."""
-    return [path for folder in SOURCE_FOLDERS if (root / folder).is_dir() for path in sorted((root / folder).rglob("*"))]
-
-
 # vim (.x.swp, 4913, x~), emacs (.#x, #x#, x~), JetBrains (x___jb_tmp___), gedit (.goutputstream-*),
 # Chromium-based editors (x.crswap), and generic temporary files
 EDITOR_LITTER = (".*.sw?", "*~", ".#*", "#*#", "4913", "*.tmp", "*.temp", "*___jb_tmp___", "*___jb_old___",
@@ -197,9 +191,9 @@ HELP_HINT = "check the indentation and that text containing ':' or '#' is in quo
 
 def read_text(root: Path, relative: str, report: Report) -> str | None:
     try:
-        raw = (root / relative).read_bytes()
-    except OSError as error:
-        report.add(relative, 0, 0, f"cannot be read: {error.strerror}")
+        raw = read_source(root, relative)
+    except SourceRefused as refused:
+        report.add(relative, 0, 0, refused.message, refused.hint)
         return None
     try:
         return raw.decode("utf-8-sig").replace("\r\n", "\n")
@@ -214,7 +208,7 @@ def _parse_directly(relative: str, text: str, parse, report: Report) -> Source:
 
 
 def load_yaml(root: Path, relative: str, report: Report, memo=_parse_directly) -> Source | None:
-    if not (root / relative).is_file():
+    if not os.path.lexists(root / relative):
         report.add(relative, 0, 0, "is missing", f"create {relative}; see README.md for its format")
         return None
     text = read_text(root, relative, report)
@@ -272,7 +266,10 @@ def load_tree(root: Path, report: Report, memo=_parse_directly) -> SourceTree:
     possibly remembered from an earlier build of the same text (see cache.py).
     """
     tree = SourceTree(root)
+    refused = inspect_sources(root, report)   # before anything is opened
     for relative in YAML_FILES:
+        if relative in refused:
+            continue
         source = load_yaml(root, relative, report, memo)
         if source is not None:
             tree.files[relative] = source
@@ -282,7 +279,7 @@ def load_tree(root: Path, report: Report, memo=_parse_directly) -> SourceTree:
             continue
         for path in sorted(directory.iterdir()):
             relative = f"{folder}/{path.name}"
-            if path.name.startswith(".") or path.is_dir() or is_editor_litter(path.name):
+            if relative in refused or path.name.startswith(".") or path.is_dir() or is_editor_litter(path.name):
                 continue
             if path.suffix != ".md":
                 report.add(relative, 0, 0, "is not a Markdown page",

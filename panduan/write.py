@@ -27,10 +27,11 @@ import tempfile
 from pathlib import Path
 
 from .plan import StaticFile
+from .sourcefiles import SOURCE_FOLDERS
 
 MARKER = ".panduan-site"
 MARKER_TEXT = b"This folder was written by Panduan Pemilu's build.py; each build replaces all of it.\n"
-GUARDED = ("content", "templates", "static", "i18n", ".git")   # the source folders (load.SOURCE_FOLDERS) and git
+GUARDED = (*SOURCE_FOLDERS, ".git")
 
 
 class OutputRefused(Exception):
