@@ -11,6 +11,7 @@ template syntax in it is shown as written.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field
 
 import markdown
@@ -22,6 +23,8 @@ from . import urls
 from .load import PAGES_DIR
 from .model import Page
 from .problems import Report, did_you_mean, excerpt
+
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")   # not allowed in XML feeds
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h2", "h3", "h4",
@@ -153,7 +156,11 @@ class Prose:
         """The page's HTML at `url`; `localize` maps a site path to its version in the page's language."""
         self.page, self.url, self.localize = page, url, localize
         self.markdown.reset()
-        html = self.markdown.convert(page.body)
+        try:
+            html = self.markdown.convert(page.body)
+        except RecursionError:   # nesting load.too_deep does not count, e.g. of inline markup
+            self.problem("", "is nested too deeply to convert", "make the text's lists, quotes and emphasis flatter")
+            return Markup("")
         clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                           url_schemes={"http", "https", "mailto", "tel"}, link_rel="noopener noreferrer")
-        return Markup(clean)
+        return Markup(CONTROL_CHARACTERS.sub("", clean))   # from references such as &#1;, which nh3 decodes
