@@ -391,13 +391,15 @@ def load_tree(root: Path, report: Report, memo=_parse_directly) -> SourceTree:
             continue
         for path in sorted(directory.iterdir()):
             relative = f"{folder}/{path.name}"
-            if relative in refused or path.name.startswith(".") or path.is_dir() or is_editor_litter(path.name):
+            if relative in refused:
+                tree.files[relative] = Source(relative, "", ok=False)   # reported; its translations are not orphans
+                continue
+            if path.name.startswith(".") or path.is_dir() or is_editor_litter(path.name):
                 continue
             if path.suffix != ".md":
                 report.add(relative, 0, 0, "is not a Markdown page",
                            "pages must end in .md; move other files to static/")
                 continue
             source = load_markdown(root, relative, report, memo)
-            if source is not None:
-                tree.files[relative] = source
+            tree.files[relative] = source or Source(relative, "", ok=False)
     return tree
