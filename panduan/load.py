@@ -200,7 +200,10 @@ class YamlSyntaxError(Exception):
 
 def parse_yaml(text: str):
     """Parse one YAML document safely; raises YamlSyntaxError with a position."""
-    loader = _LocatingLoader(text)
+    try:
+        loader = _LocatingLoader(text)   # checks the characters of the whole text
+    except yaml.YAMLError as error:
+        raise YamlSyntaxError(0, 0, f"YAML syntax error: {error}") from None
     try:
         return loader.get_single_data()
     except _Refused as error:
