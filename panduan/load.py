@@ -93,14 +93,13 @@ class _BoundedComposer:
             self.depth -= 1
 
 
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")   # tab, newline pass
+
+
 def control_character(text: str) -> int | None:
     """The index of the first control character in `text` (tab and newline allowed), or None."""
-    for index, char in enumerate(text):
-        code = ord(char)
-        if (code < 32 and char not in "\t\n") or 127 <= code < 160 or 0xD800 <= code < 0xE000 \
-                or code in (0xFFFE, 0xFFFF):
-            return index
-    return None
+    found = CONTROL_CHARACTERS.search(text)
+    return found.start() if found else None
 
 
 CONTROL_HINT = "remove it: it is invisible, and often comes from copying text out of another program"
@@ -321,6 +320,7 @@ def load_markdown(root: Path, relative: str, report: Report, memo=_parse_directl
 MARKDOWN_DEPTH = 40   # levels of lists and quotes; converting grows much slower than the text beyond it
 _BLOCK_MARKERS = re.compile(r"(?:(?:[-*+]|\d{1,9}[.)])[ \t]+|>[ \t]*)*")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
+_DEEP_START = re.compile(rf"^[ \t>*+\-.)0-9]{{{MARKDOWN_DEPTH + 1},}}", re.MULTILINE)
 
 
 def too_deep(body: str) -> int | None:
@@ -328,6 +328,8 @@ def too_deep(body: str) -> int | None:
 
     A level is four columns of indentation or one list or quote marker; lines
     of fenced code are not counted."""
+    if not _DEEP_START.search(body):   # each level takes at least one character at the start of a line
+        return None
     fenced = False
     for number, line in enumerate(body.split("\n")):
         if _FENCE.match(line):

@@ -11,7 +11,6 @@ template syntax in it is shown as written.
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass, field
 
 import markdown
@@ -20,11 +19,9 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from . import urls
-from .load import PAGES_DIR
+from .load import CONTROL_CHARACTERS, PAGES_DIR
 from .model import Page
 from .problems import Report, did_you_mean, excerpt
-
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")   # not allowed in XML feeds
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h2", "h3", "h4",
@@ -163,4 +160,5 @@ class Prose:
             return Markup("")
         clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                           url_schemes={"http", "https", "mailto", "tel"}, link_rel="noopener noreferrer")
-        return Markup(CONTROL_CHARACTERS.sub("", clean))   # from references such as &#1;, which nh3 decodes
+        return Markup(CONTROL_CHARACTERS.sub("", clean))   # from references such as &#1;, which nh3 decodes;
+                                                           # XML feeds cannot hold them
