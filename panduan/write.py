@@ -32,6 +32,7 @@ from .sourcefiles import SOURCE_FOLDERS
 MARKER = ".panduan-site"
 MARKER_TEXT = b"This folder was written by Panduan Pemilu's build.py; each build replaces all of it.\n"
 GUARDED = (*SOURCE_FOLDERS, ".git")
+EARLIER_BUILD = ("index.html", "sitemap.xml", "sw.js", "next-change.json")   # together, only this guide writes them
 
 
 class OutputRefused(Exception):
@@ -72,6 +73,8 @@ def _check_replaceable(out: Path) -> None:
     if not out.is_dir():
         raise OutputRefused(f"--out {out} exists and is not a folder; give a folder for the site")
     if (out / MARKER).is_file() and not (out / MARKER).is_symlink():
+        return
+    if all((out / name).is_file() for name in EARLIER_BUILD):   # built before builds carried the marker
         return
     if any(out.iterdir()):
         raise OutputRefused(f"--out {out} is not empty and is not an earlier build of this guide "

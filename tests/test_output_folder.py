@@ -74,6 +74,14 @@ def test_an_earlier_build_or_an_empty_folder_is_replaced(mini, tmp_path):
     assert not (empty / "stale.html").exists()
 
 
+def test_a_build_from_before_the_marker_is_replaced(mini, tmp_path):
+    out = tmp_path / "site"
+    assert run_build(mini, "--out", str(out), "--now", NOW).returncode == 0
+    (out / write.MARKER).unlink()
+    assert run_build(mini, "--out", str(out), "--now", NOW, "--no-cache").returncode == 0
+    assert (out / write.MARKER).is_file()
+
+
 def test_write_site_itself_refuses_a_foreign_folder(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "a.txt").write_text("a")
