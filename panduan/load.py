@@ -69,14 +69,30 @@ class _Refused(yaml.MarkedYAMLError):
         self.hint = hint
 
 
-class _BoundedComposer:
-    """Refuses aliases and deep nesting while the document is composed, before any value is built.
+class _Bounded:
+    """Refuses aliases and deep nesting while the document is composed, before any value is built,
+    and again while values are built, for a loader whose composer is libyaml's (CSafeLoader).
 
     An alias (*name) lets a few lines stand for billions of values (an "alias
-    bomb"); the guide never needs one. Nesting is counted here because
-    composing recurses once per level."""
+    bomb"); the guide never needs one. Nesting is counted because composing
+    and building recurse once per level."""
 
     depth = 0
+    building = 0
+
+    def construct_object(self, node, deep=False):
+        if node in self.constructed_objects:   # only an alias reaches one node twice
+            raise _Refused("an alias (*name) is not allowed", "write the value out in full where it is needed",
+                           node.start_mark)
+        self.building += 1
+        try:
+            if self.building > YAML_DEPTH:
+                raise _Refused(f"nested more than {YAML_DEPTH} levels deep",
+                               "the guide's files need only a few levels: check the indentation and brackets",
+                               node.start_mark)
+            return super().construct_object(node, deep)
+        finally:
+            self.building -= 1
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
@@ -105,7 +121,7 @@ def control_character(text: str) -> int | None:
 CONTROL_HINT = "remove it: it is invisible, and often comes from copying text out of another program"
 
 
-class _LocatingLoader(_BoundedComposer, yaml.SafeLoader):
+class _LocatingLoader(_Bounded, yaml.SafeLoader):
     def _at(self, node) -> tuple[int, int]:
         return node.start_mark.line + 1, node.start_mark.column + 1
 

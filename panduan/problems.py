@@ -27,8 +27,8 @@ def _escape(char: str) -> str:
     return f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}" if code < 65536 else f"\\U{code:08x}"
 
 
-def excerpt(value, limit: int = 60) -> str:
-    """A short, printable excerpt of a value, for quoting it in a message."""
+def excerpt(value, limit: int = 40) -> str:
+    """A value as a message may quote it: short, and with invisible characters shown as escapes."""
     text = printable(str(value))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -60,12 +60,6 @@ class Problem:
         if self.hint:
             text += f"\n   hint: {_shown(self.hint)}"
         return text
-
-
-def excerpt(value: str, limit: int = 40) -> str:
-    """A value as a message may quote it: printable characters only, and short."""
-    shown = "".join(char if char.isprintable() else "?" for char in value[:limit])
-    return shown + "…" if len(value) > limit else shown
 
 
 class ContentError(Exception):
