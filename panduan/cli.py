@@ -7,6 +7,7 @@ traceback; `--debug` adds tracebacks for engine failures.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -16,7 +17,9 @@ from .builder import build, make_site
 from .cache import BuildCache
 from .load import parse_yaml, YamlSyntaxError
 from .problems import ContentError, format_problems
+from .sourcefiles import SourceRefused, read_source
 from .timeline import BadMoment, clock_now, parse_now
+from .write import OutputRefused, prepare_output
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -44,9 +47,9 @@ def parser() -> argparse.ArgumentParser:
 def guide_timezone(root: Path) -> str:
     """The time zone in guide.yaml, read early to interpret --now; Asia/Jakarta if unreadable."""
     try:
-        data = parse_yaml((root / "guide.yaml").read_text(encoding="utf-8"))
+        data = parse_yaml(read_source(root, "guide.yaml").decode("utf-8"))
         zone = data.get("timezone") if isinstance(data, dict) else None
-    except (OSError, UnicodeDecodeError, YamlSyntaxError):
+    except (SourceRefused, UnicodeDecodeError, YamlSyntaxError):
         zone = None
     return zone if zone in ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura") else "Asia/Jakarta"
 
@@ -54,7 +57,7 @@ def guide_timezone(root: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     root = args.root.resolve()
-    if not (root / "guide.yaml").is_file():
+    if not os.path.lexists(root / "guide.yaml"):
         print(f"build.py: {root} has no guide.yaml; run it in the guide's folder or pass --root", file=sys.stderr)
         return EXIT_USAGE
     zone = guide_timezone(root)
@@ -63,7 +66,13 @@ def main(argv: list[str] | None = None) -> int:
     except BadMoment as error:
         print(f"build.py: {error}", file=sys.stderr)
         return EXIT_USAGE
-    out = (args.out or root / "_site").resolve()
+    out = Path(os.path.abspath(args.out or root / "_site"))   # a link is refused, never followed
+    if args.command != "check":
+        try:
+            prepare_output(root, out)
+        except OutputRefused as error:
+            print(f"build.py: {error}", file=sys.stderr)
+            return EXIT_USAGE
     cache_dir = (args.cache_dir or root / ".cache" / "panduan").resolve()
     if args.command in ("watch", "serve"):
         moment = (lambda: now) if args.now else (lambda: clock_now(zone))
@@ -92,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     except ContentError as error:
         print(format_problems(error.problems), file=sys.stderr)
         return EXIT_CONTENT
+    except OutputRefused as error:   # the folder changed while building
+        print(f"build.py: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except Exception:
         if args.debug:
             raise

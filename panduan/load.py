@@ -9,6 +9,8 @@ numbers shifted to match the file.
 from __future__ import annotations
 
 import fnmatch
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +18,7 @@ import frontmatter
 import yaml
 
 from .problems import Report
+from .sourcefiles import SOURCE_FOLDERS, SourceRefused, inspect_sources, read_source, source_paths
 
 
 class YamlMap(dict):
@@ -55,7 +58,70 @@ class YamlList(list):
         return self.item_at[index]
 
 
-class _LocatingLoader(yaml.SafeLoader):
+YAML_DEPTH = 40   # levels of nesting in one YAML document; the guide's own files use fewer than 6
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """YAML that is well-formed but not accepted in the guide; carries the editor's hint."""
+
+    def __init__(self, message: str, hint: str, mark):
+        super().__init__(problem=message, problem_mark=mark)
+        self.hint = hint
+
+
+class _Bounded:
+    """Refuses aliases and deep nesting while the document is composed, before any value is built,
+    and again while values are built, for a loader whose composer is libyaml's (CSafeLoader).
+
+    An alias (*name) lets a few lines stand for billions of values (an "alias
+    bomb"); the guide never needs one. Nesting is counted because composing
+    and building recurse once per level."""
+
+    depth = 0
+    building = 0
+
+    def construct_object(self, node, deep=False):
+        if node in self.constructed_objects:   # only an alias reaches one node twice
+            raise _Refused("an alias (*name) is not allowed", "write the value out in full where it is needed",
+                           node.start_mark)
+        self.building += 1
+        try:
+            if self.building > YAML_DEPTH:
+                raise _Refused(f"nested more than {YAML_DEPTH} levels deep",
+                               "the guide's files need only a few levels: check the indentation and brackets",
+                               node.start_mark)
+            return super().construct_object(node, deep)
+        finally:
+            self.building -= 1
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise _Refused("an alias (*name) is not allowed", "write the value out in full where it is needed",
+                           self.peek_event().start_mark)
+        self.depth += 1
+        try:
+            if self.depth > YAML_DEPTH:
+                raise _Refused(f"nested more than {YAML_DEPTH} levels deep",
+                               "the guide's files need only a few levels: check the indentation and brackets",
+                               self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")   # tab, newline pass
+
+
+def control_character(text: str) -> int | None:
+    """The index of the first control character in `text` (tab and newline allowed), or None."""
+    found = CONTROL_CHARACTERS.search(text)
+    return found.start() if found else None
+
+
+CONTROL_HINT = "remove it: it is invisible, and often comes from copying text out of another program"
+
+
+class _LocatingLoader(_Bounded, yaml.SafeLoader):
     def _at(self, node) -> tuple[int, int]:
         return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -92,10 +158,30 @@ def _construct_timestamp(loader: _LocatingLoader, node):
     """Dates YAML recognises but the calendar doesn't (2024-02-30) stay text for the schema to report."""
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError:
+    except (ValueError, OverflowError):
         return loader.construct_scalar(node)
 
 
+def _construct_int(loader: _LocatingLoader, node):
+    try:
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+    except ValueError:   # more digits than Python converts (sys.get_int_max_str_digits)
+        raise _Refused("the number has too many digits", "no number in the guide needs more than a few digits",
+                       node.start_mark) from None
+
+
+def _construct_text(loader: _LocatingLoader, node):
+    """Text, refused when it holds a control character (written as an escape such as "\\0")."""
+    value = loader.construct_scalar(node)
+    bad = control_character(value)
+    if bad is not None:
+        raise _Refused(f"the text contains a control character (U+{ord(value[bad]):04X})", CONTROL_HINT,
+                       node.start_mark)
+    return value
+
+
+_LocatingLoader.add_constructor("tag:yaml.org,2002:str", _construct_text)
+_LocatingLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _LocatingLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _LocatingLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _LocatingLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
@@ -118,17 +204,26 @@ def _plain(problem: str) -> str:
     return problem
 
 
+HELP_HINT = "check the indentation and that text containing ':' or '#' is in quotes"
+
+
 class YamlSyntaxError(Exception):
-    def __init__(self, line: int, column: int, message: str):
+    def __init__(self, line: int, column: int, message: str, hint: str = HELP_HINT):
         super().__init__(message)
-        self.line, self.column, self.message = line, column, message
+        self.line, self.column, self.message, self.hint = line, column, message, hint
 
 
 def parse_yaml(text: str):
     """Parse one YAML document safely; raises YamlSyntaxError with a position."""
-    loader = _LocatingLoader(text)
+    try:
+        loader = _LocatingLoader(text)   # checks the characters of the whole text
+    except yaml.YAMLError as error:
+        raise YamlSyntaxError(0, 0, f"YAML syntax error: {error}") from None
     try:
         return loader.get_single_data()
+    except _Refused as error:
+        mark = error.problem_mark
+        raise YamlSyntaxError(mark.line + 1, mark.column + 1, error.problem, error.hint) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 0
@@ -173,12 +268,6 @@ YAML_FILES = ("guide.yaml", "content/sources.yaml", "content/schedule.yaml",
               "i18n/id.yaml", "i18n/en.yaml")   # interface text per language (see i18n.py)
 PAGES_DIR = "content/pages"
 MARKDOWN_DIRS = (PAGES_DIR, "content/hoaxes")
-SOURCE_FOLDERS = ("content", "templates", "static", "i18n")   # with guide.yaml: all a build may read
-
-
-def source_paths(root: Path) -> list[Path]:
-    """Every path under the source folders, sorted (guide.yaml aside): what a build may read."""
-    return [path for folder in SOURCE_FOLDERS if (root / folder).is_dir() for path in sorted((root / folder).rglob("*"))]
 
 
 # vim (.x.swp, 4913, x~), emacs (.#x, #x#, x~), JetBrains (x___jb_tmp___), gedit (.goutputstream-*),
@@ -192,21 +281,25 @@ def is_editor_litter(name: str) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in EDITOR_LITTER)
 
 
-HELP_HINT = "check the indentation and that text containing ':' or '#' is in quotes"
-
-
 def read_text(root: Path, relative: str, report: Report) -> str | None:
     try:
-        raw = (root / relative).read_bytes()
-    except OSError as error:
-        report.add(relative, 0, 0, f"cannot be read: {error.strerror}")
+        raw = read_source(root, relative)
+    except SourceRefused as refused:
+        report.add(relative, 0, 0, refused.message, refused.hint)
         return None
     try:
-        return raw.decode("utf-8-sig").replace("\r\n", "\n")
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as error:
         line = raw[:error.start].count(b"\n") + 1
         report.add(relative, line, 0, "is not UTF-8 text", "save the file as UTF-8")
         return None
+    bad = control_character(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad) + 1
+        column = bad - text.rfind("\n", 0, bad)
+        report.add(relative, line, column, f"contains a control character (U+{ord(text[bad]):04X})", CONTROL_HINT)
+        return None
+    return text
 
 
 def _parse_directly(relative: str, text: str, parse, report: Report) -> Source:
@@ -214,7 +307,7 @@ def _parse_directly(relative: str, text: str, parse, report: Report) -> Source:
 
 
 def load_yaml(root: Path, relative: str, report: Report, memo=_parse_directly) -> Source | None:
-    if not (root / relative).is_file():
+    if not os.path.lexists(root / relative):
         report.add(relative, 0, 0, "is missing", f"create {relative}; see README.md for its format")
         return None
     text = read_text(root, relative, report)
@@ -226,7 +319,7 @@ def parse_yaml_source(relative: str, text: str, report: Report) -> Source:
     try:
         source.data = parse_yaml(text)
     except YamlSyntaxError as error:
-        report.add(relative, error.line, error.column, error.message, HELP_HINT)
+        report.add(relative, error.line, error.column, error.message, error.hint)
         source.ok = False
         return source
     if source.data is None:
@@ -238,6 +331,35 @@ def parse_yaml_source(relative: str, text: str, report: Report) -> Source:
 def load_markdown(root: Path, relative: str, report: Report, memo=_parse_directly) -> Source | None:
     text = read_text(root, relative, report)
     return None if text is None else memo(relative, text, parse_markdown_source, report)
+
+
+MARKDOWN_DEPTH = 40   # levels of lists and quotes; converting grows much slower than the text beyond it
+_BLOCK_MARKERS = re.compile(r"(?:(?:[-*+]|\d{1,9}[.)])[ \t]+|>[ \t]*)*")
+_FENCE = re.compile(r"^[ \t]*(```|~~~)")
+_DEEP_START = re.compile(rf"^[ \t>*+\-.)0-9]{{{MARKDOWN_DEPTH + 1},}}", re.MULTILINE)
+
+
+def too_deep(body: str) -> int | None:
+    """The line (0 = the body's first) where Markdown lists or quotes nest deeper than MARKDOWN_DEPTH, or None.
+
+    A level is four columns of indentation or one list or quote marker; lines
+    of fenced code are not counted."""
+    if not _DEEP_START.search(body):   # each level takes at least one character at the start of a line
+        return None
+    fenced = False
+    for number, line in enumerate(body.split("\n")):
+        if _FENCE.match(line):
+            fenced = not fenced
+        if fenced:
+            continue
+        expanded = line.expandtabs(4)
+        stripped = expanded.lstrip(" ")
+        indent = len(expanded) - len(stripped)
+        markers = _BLOCK_MARKERS.match(stripped).group(0)
+        levels = indent // 4 + markers.count(">") + len(re.findall(r"(?:[-*+]|\d{1,9}[.)])[ \t]", markers))
+        if levels > MARKDOWN_DEPTH:
+            return number
+    return None
 
 
 def parse_markdown_source(relative: str, text: str, report: Report) -> Source:
@@ -257,10 +379,15 @@ def parse_markdown_source(relative: str, text: str, report: Report) -> Source:
         return source
     source.body = body
     source.body_line = text[: len(text) - len(body)].count("\n") + 1 if body else text.count("\n") + 1
+    deep = too_deep(body)
+    if deep is not None:
+        report.add(relative, source.body_line + deep, 1, f"lists or quotes are nested more than {MARKDOWN_DEPTH} "
+                   "levels deep", "few readers follow more than three levels: make the list flatter")
+        source.ok = False
     try:
         source.data = parse_yaml(front)  # the front matter text starts on line 1
     except YamlSyntaxError as error:
-        report.add(relative, error.line, error.column, error.message, HELP_HINT)
+        report.add(relative, error.line, error.column, error.message, error.hint)
         source.ok = False
     return source
 
@@ -272,7 +399,10 @@ def load_tree(root: Path, report: Report, memo=_parse_directly) -> SourceTree:
     possibly remembered from an earlier build of the same text (see cache.py).
     """
     tree = SourceTree(root)
+    refused = inspect_sources(root, report)   # before anything is opened
     for relative in YAML_FILES:
+        if relative in refused:
+            continue
         source = load_yaml(root, relative, report, memo)
         if source is not None:
             tree.files[relative] = source
@@ -282,6 +412,9 @@ def load_tree(root: Path, report: Report, memo=_parse_directly) -> SourceTree:
             continue
         for path in sorted(directory.iterdir()):
             relative = f"{folder}/{path.name}"
+            if relative in refused:
+                tree.files[relative] = Source(relative, "", ok=False)   # reported; its translations are not orphans
+                continue
             if path.name.startswith(".") or path.is_dir() or is_editor_litter(path.name):
                 continue
             if path.suffix != ".md":
@@ -289,6 +422,5 @@ def load_tree(root: Path, report: Report, memo=_parse_directly) -> SourceTree:
                            "pages must end in .md; move other files to static/")
                 continue
             source = load_markdown(root, relative, report, memo)
-            if source is not None:
-                tree.files[relative] = source
+            tree.files[relative] = source or Source(relative, "", ok=False)
     return tree

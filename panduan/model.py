@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from . import schema
 from .i18n import LANGUAGES, language_name
 from .load import PAGES_DIR, SourceTree, YamlMap
-from .problems import Report, did_you_mean
+from .problems import Report, did_you_mean, excerpt
 
 
 @dataclass(frozen=True)
@@ -547,9 +547,10 @@ def _with_translations(originals: list, translated: list, tree: SourceTree, defa
 def _slug(item: YamlMap, path: str, report: Report) -> str | None:
     """A Markdown file's address: its `slug:`, else its file name; None (reported) if unusable."""
     slug = item["slug"] or PurePosixPath(path).stem
-    if not schema.SLUG.match(slug):
-        report.add(path, 0, 0, f"the file name gives the address '{slug}', which is not a valid slug",
-                   "rename the file using lowercase letters, digits and hyphens, or set 'slug:'")
+    if not schema.SLUG.match(slug) or len(slug) > schema.SLUG_LENGTH:
+        report.add(path, 0, 0, f"the file name gives the address '{excerpt(slug)}', which is not a valid slug",
+                   f"rename the file using at most {schema.SLUG_LENGTH} lowercase letters, digits and hyphens, "
+                   "or set 'slug:'")
         return None
     return slug
 

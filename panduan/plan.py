@@ -163,7 +163,7 @@ def _plan_static(static_dir: Path, outputs: list[Output], reserved: dict[str, st
     folders = {folder: owner for folder, owner in reserved.items() if folder not in STATIC_FOLDERS}
     static, assets = [], {}
     for path in sorted(static_dir.rglob("*")) if static_dir.is_dir() else ():
-        if path.is_symlink() or not path.is_file():
+        if not path.is_file():   # links leaving the guide were refused by load (sourcefiles.py)
             continue
         relative = path.relative_to(static_dir).as_posix()
         odd = next((part for part in relative.split("/") if part.startswith(".") or part.endswith((".", " "))), None)

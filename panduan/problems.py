@@ -9,6 +9,34 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, replace
 
+MESSAGE_LIMIT = 400   # characters of a message or hint shown; values in them are excerpts (see `excerpt`)
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters, lone surrogates and direction overrides shown as escapes."""
+    if text.isprintable() and not BIDI_CONTROLS.intersection(text):
+        return text
+    return "".join(c if c.isprintable() and c not in BIDI_CONTROLS or c == " " else _escape(c) for c in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if char in "\n\t\r":
+        return repr(char)[1:-1]
+    return f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}" if code < 65536 else f"\\U{code:08x}"
+
+
+def excerpt(value, limit: int = 40) -> str:
+    """A value as a message may quote it: short, and with invisible characters shown as escapes."""
+    text = printable(str(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _shown(text: str) -> str:
+    text = printable(text)
+    return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 1] + "…"
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -20,23 +48,18 @@ class Problem:
     warning: bool = False
 
     def location(self) -> str:
+        path = printable(self.path)
         if not self.line:
-            return self.path
+            return path
         if not self.column:
-            return f"{self.path}:{self.line}"
-        return f"{self.path}:{self.line}:{self.column}"
+            return f"{path}:{self.line}"
+        return f"{path}:{self.line}:{self.column}"
 
     def __str__(self) -> str:
-        text = f"{self.location()}: {'warning: ' if self.warning else ''}{self.message}"
+        text = f"{self.location()}: {'warning: ' if self.warning else ''}{_shown(self.message)}"
         if self.hint:
-            text += f"\n   hint: {self.hint}"
+            text += f"\n   hint: {_shown(self.hint)}"
         return text
-
-
-def excerpt(value: str, limit: int = 40) -> str:
-    """A value as a message may quote it: printable characters only, and short."""
-    shown = "".join(char if char.isprintable() else "?" for char in value[:limit])
-    return shown + "…" if len(value) > limit else shown
 
 
 class ContentError(Exception):

@@ -19,7 +19,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from . import urls
-from .load import PAGES_DIR
+from .load import CONTROL_CHARACTERS, PAGES_DIR
 from .model import Page
 from .problems import Report, did_you_mean, excerpt
 
@@ -153,7 +153,12 @@ class Prose:
         """The page's HTML at `url`; `localize` maps a site path to its version in the page's language."""
         self.page, self.url, self.localize = page, url, localize
         self.markdown.reset()
-        html = self.markdown.convert(page.body)
+        try:
+            html = self.markdown.convert(page.body)
+        except RecursionError:   # nesting load.too_deep does not count, e.g. of inline markup
+            self.problem("", "is nested too deeply to convert", "make the text's lists, quotes and emphasis flatter")
+            return Markup("")
         clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                           url_schemes={"http", "https", "mailto", "tel"}, link_rel="noopener noreferrer")
-        return Markup(clean)
+        return Markup(CONTROL_CHARACTERS.sub("", clean))   # from references such as &#1;, which nh3 decodes;
+                                                           # XML feeds cannot hold them

@@ -11,6 +11,7 @@ Cross-references between files (a ticket naming a party) are checked in
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -19,8 +20,11 @@ from .i18n import LANGUAGES, Localized
 from .load import YamlList, YamlMap
 from .problems import Report, did_you_mean, excerpt
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")   # \Z: "$" would let a final newline through
+SLUG_LENGTH = 80   # an address, and a folder name on every file system
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}\Z")
+FIRST_YEAR, LAST_YEAR = 1900, 2199   # dates outside are typing mistakes, and the calendar arithmetic ends at 9999
+LARGEST = 1_000_000                  # no count, order or ballot number of the guide comes near
 
 
 class Invalid(Exception):
@@ -36,6 +40,8 @@ def _describe(value) -> str:
         return "nothing"
     if isinstance(value, bool):
         return f"yes/no ({str(value).lower()})"
+    if isinstance(value, int) and abs(value) >= 10 ** 15:
+        return f"a number of {len(str(abs(value)))} digits"
     if isinstance(value, (int, float)):
         return f"the number {value}"
     if isinstance(value, dt.date):
@@ -44,7 +50,7 @@ def _describe(value) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return f"'{value}'"
+    return f"'{excerpt(value)}'"
 
 
 class Kind:
@@ -67,6 +73,9 @@ class Text(Kind):
                           "put the value in quotes, e.g. \"07.00\"; YAML reads 13:00 as a number")
         if not value.strip():
             raise Invalid("must not be empty")
+        if "\n" in value.strip():
+            raise Invalid("must be one line of text",
+                          "remove the line break; longer text belongs on a page in content/pages/")
         return value.strip()
 
 
@@ -77,20 +86,24 @@ class Slug(Kind):
         if not isinstance(value, str) or not SLUG.match(value):
             raise Invalid(f"expected a slug, got {_describe(value)}",
                           "use lowercase letters, digits and hyphens, e.g. masa-kampanye")
+        if len(value) > SLUG_LENGTH:
+            raise Invalid(f"is longer than {SLUG_LENGTH} characters", "use a shorter slug")
         return value
 
 
 class Integer(Kind):
     name = "whole number"
 
-    def __init__(self, minimum: int | None = None):
-        self.minimum = minimum
+    def __init__(self, minimum: int = -LARGEST, maximum: int = LARGEST):
+        self.minimum, self.maximum = minimum, maximum
 
     def convert(self, value):
         if isinstance(value, bool) or not isinstance(value, int):
             raise Invalid(f"expected a whole number, got {_describe(value)}")
-        if self.minimum is not None and value < self.minimum:
-            raise Invalid(f"must be at least {self.minimum}, got {value}")
+        if value < self.minimum:
+            raise Invalid(f"must be at least {self.minimum}, got {_describe(value)}")
+        if value > self.maximum:
+            raise Invalid(f"must be at most {self.maximum}, got {_describe(value)}")
         return value
 
 
@@ -101,7 +114,13 @@ class Number(Kind):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise Invalid(f"expected a number, got {_describe(value)}",
                           "write decimals with a dot, e.g. 24.95")
-        return value
+        return _finite(value)
+
+
+def _finite(value):
+    if not math.isfinite(value) or abs(value) > LARGEST ** 3:
+        raise Invalid(f"expected a number of everyday size, got {_describe(value)}")
+    return value
 
 
 class NumberOrText(Kind):
@@ -110,7 +129,7 @@ class NumberOrText(Kind):
     def convert(self, value):
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise Invalid(f"expected a number or text, got {_describe(value)}")
-        return value
+        return Text().convert(value) if isinstance(value, str) else _finite(value)
 
 
 class Boolean(Kind):
@@ -122,6 +141,14 @@ class Boolean(Kind):
         return value
 
 
+def in_calendar(moment):
+    """`moment` (a date or date-time), if its year is one the guide can mean; else Invalid."""
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise Invalid(f"the year {moment.year} is not between {FIRST_YEAR} and {LAST_YEAR}",
+                      "check the year; write dates as YYYY-MM-DD, e.g. 2024-02-14")
+    return moment
+
+
 class Date(Kind):
     name = "date"
 
@@ -129,10 +156,10 @@ class Date(Kind):
         if isinstance(value, dt.datetime):
             raise Invalid(f"expected a date without a time, got {value.isoformat()}")
         if isinstance(value, dt.date):
-            return value
+            return in_calendar(value)
         if isinstance(value, str):
             try:
-                return dt.date.fromisoformat(value.strip())
+                return in_calendar(dt.date.fromisoformat(value.strip()))
             except ValueError:
                 if re.match(r"^\d{4}-\d{2}-\d{2}$", value.strip()):
                     raise Invalid(f"{value.strip()} is not a day of the calendar",
@@ -148,12 +175,12 @@ class DateTime(Kind):
 
     def convert(self, value):
         if isinstance(value, dt.datetime):
-            return value
+            return in_calendar(value)
         if isinstance(value, dt.date):
-            return dt.datetime.combine(value, dt.time())
+            return dt.datetime.combine(in_calendar(value), dt.time())
         if isinstance(value, str):
             try:
-                return dt.datetime.fromisoformat(value.strip())
+                return in_calendar(dt.datetime.fromisoformat(value.strip()))
             except ValueError:
                 pass
         raise Invalid(f"expected a date and time, got {_describe(value)}",
@@ -430,7 +457,7 @@ STAGE = Schema("stage", {
 })
 
 PARTY = Schema("party", {
-    "number": Field(Integer(minimum=1), "ballot number (nomor urut)"),
+    "number": Field(Integer(minimum=1, maximum=999), "ballot number (nomor urut)"),
     "abbr": Field(Text(), "short name"),
     "name": Field(Text(), "full name"),
     "scope": Field(Choice("national", "aceh"), "national, or a local party in Aceh"),
@@ -444,10 +471,10 @@ RESULT = Schema("result", {
 })
 
 TICKET = Schema("ticket", {
-    "number": Field(Integer(minimum=1), "ballot number (nomor urut)"),
+    "number": Field(Integer(minimum=1, maximum=999), "ballot number (nomor urut)"),
     "president": Field(Text(), "presidential candidate"),
     "vice_president": Field(Text(), "vice-presidential candidate"),
-    "parties": Field(ListOf(Integer(minimum=1), unique=True), "supporting parties, by ballot number"),
+    "parties": Field(ListOf(Integer(minimum=1, maximum=999), unique=True), "supporting parties, by ballot number"),
     "source": Field(Slug(), "source id"),
     "result": Field(Record(RESULT), "official result", required=False),
 })

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .cache import digest, engine_digest
 from .history import git_dates
-from .load import source_paths
+from .sourcefiles import SourceRefused, read_source, source_paths
 from .phases import Clock
 from .problems import Problem
 
@@ -38,11 +38,12 @@ def inputs_digest(root: Path, zone: str, strict: bool, drafts: bool, out: Path) 
     """A digest of everything a build of `root` reads, and of its settings; computed before it reads them."""
     parts = [engine_digest(), f"strict={strict}", f"drafts={drafts}", str(out)]
     for path in [root / "guide.yaml", *source_paths(root)]:
+        relative = path.relative_to(root).as_posix()
         try:
-            content = digest(path.read_bytes()) if path.is_file() else "not a file"
-        except OSError:
-            content = "unreadable"
-        parts += [path.relative_to(root).as_posix(), content]
+            content = digest(read_source(root, relative)) if not path.is_dir() else "a folder"
+        except SourceRefused as refused:
+            content = refused.message
+        parts += [relative, content]
     for path, day in sorted(git_dates(root, zone).items()):
         parts += [path, day.isoformat()]
     return digest(*parts)

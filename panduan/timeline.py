@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from .model import Guide, Stage
+from .problems import excerpt
+from .schema import FIRST_YEAR, LAST_YEAR
 
 
 class BadMoment(ValueError):
@@ -22,7 +24,9 @@ def parse_now(text: str, timezone: str) -> dt.datetime:
     try:
         moment = dt.datetime.fromisoformat(text.strip())
     except ValueError:
-        raise BadMoment(f"--now: '{text}' is not an ISO date-time, e.g. 2024-02-14T08:00+07:00") from None
+        raise BadMoment(f"--now: '{excerpt(text)}' is not an ISO date-time, e.g. 2024-02-14T08:00+07:00") from None
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise BadMoment(f"--now: the year {moment.year} is not between {FIRST_YEAR} and {LAST_YEAR}")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(timezone))
     return moment.astimezone(ZoneInfo(timezone))

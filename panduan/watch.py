@@ -34,7 +34,7 @@ from .load import SOURCE_FOLDERS, is_editor_litter
 from .problems import ContentError, Problem
 from .quick import rebuild_bodies
 from .search import search_files
-from .write import update_site
+from .write import OutputRefused, update_site
 
 WATCHED_FILES = ("guide.yaml",)
 QUIET_EVENTS = ("opened", "closed_no_write")
@@ -144,6 +144,8 @@ class Session:
 
 
 def _engine_failure(error: Exception) -> Problem:
+    if isinstance(error, OutputRefused):   # the output folder was replaced by something else meanwhile
+        return Problem("build.py", 0, 0, str(error), "stop, then start again with --out naming a folder of its own")
     return Problem("build.py", 0, 0, f"the engine failed: {type(error).__name__}: {error}",
                    "run `python build.py --debug` and report the traceback")
 
