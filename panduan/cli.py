@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import preview, stamp
+from . import editors, preview, stamp
 from .builder import build, make_site
 from .cache import BuildCache
 from .load import parse_yaml, YamlSyntaxError
@@ -23,9 +23,13 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="build.py", description="Build the Panduan Pemilu guide.")
-    top.add_argument("command", nargs="?", default="build", choices=("build", "check", "watch", "serve"),
+    top.add_argument("command", nargs="?", default="build",
+                     choices=("build", "check", "watch", "serve", "schema", "new"),
                      help="build (default): write the site; check: validate everything, write nothing; "
-                          "watch: rebuild on every save; serve: watch and preview at http://HOST:PORT/")
+                          "watch: rebuild on every save; serve: watch and preview at http://HOST:PORT/; "
+                          "schema: write the content files' JSON Schemas into schemas/ (for editors' tools); "
+                          "new page SLUG, new factcheck SLUG: start a page or fact check in both languages")
+    top.add_argument("what", nargs="*", help=argparse.SUPPRESS)   # new: the kind and the slug
     top.add_argument("--root", type=Path, default=Path.cwd(), help="the guide's folder (default: here)")
     top.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/_site)")
     top.add_argument("--now", default=None,
@@ -62,6 +66,11 @@ def main(argv: list[str] | None = None) -> int:
         now = parse_now(args.now, zone) if args.now else clock_now(zone)
     except BadMoment as error:
         print(f"build.py: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.command in ("schema", "new"):
+        return _editors(args, root, now)
+    if args.what:
+        print(f"build.py: unexpected {' '.join(args.what)}", file=sys.stderr)
         return EXIT_USAGE
     out = (args.out or root / "_site").resolve()
     cache_dir = (args.cache_dir or root / ".cache" / "panduan").resolve()
@@ -111,4 +120,25 @@ def main(argv: list[str] | None = None) -> int:
     print(*report, sep="\n")
     if inputs is not None:
         stamp.Stamp.after(inputs, built.clock, out, built.warnings, (summary, *report)).save(cache_dir)
+    return EXIT_OK
+
+
+def _editors(args, root: Path, now) -> int:
+    """`schema` and `new`: files that help editors (editors.py)."""
+    if args.command == "schema":
+        if args.what:
+            print(f"build.py: unexpected {' '.join(args.what)}", file=sys.stderr)
+            return EXIT_USAGE
+        changed = editors.write_schemas(root)
+        print(f"{len(changed)} files updated: {', '.join(changed)}" if changed else "schemas/ is up to date")
+        return EXIT_OK
+    if len(args.what) != 2:
+        print("build.py: say 'new page SLUG' or 'new factcheck SLUG'", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        written = editors.write_new(root, *args.what, now.date())
+    except editors.Refused as refused:
+        print(f"build.py: {refused}", file=sys.stderr)
+        return EXIT_USAGE
+    print("wrote " + " and ".join(written) + "; fill them in, then run ./run check")
     return EXIT_OK
