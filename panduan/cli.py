@@ -16,6 +16,7 @@ from .builder import build, make_site
 from .cache import BuildCache
 from .load import parse_yaml, YamlSyntaxError
 from .problems import ContentError, format_problems
+from .progress import Progress, Silent
 from .timeline import BadMoment, clock_now, parse_now
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -37,6 +38,7 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--strict", action="store_true", help="treat warnings as problems")
     top.add_argument("--drafts", action="store_true", help="also build pages and messages marked draft: true")
     top.add_argument("--debug", action="store_true", help="show tracebacks")
+    top.add_argument("--quiet", action="store_true", help="print no progress of the build's stages")
     top.add_argument("--host", default="127.0.0.1", help="serve: address to listen on (default: 127.0.0.1)")
     top.add_argument("--port", type=int, default=8000, help="serve: port (default: 8000)")
     top.add_argument("--cache-dir", type=Path, default=None,
@@ -93,15 +95,18 @@ def main(argv: list[str] | None = None) -> int:
             print(*last.report[1:], sep="\n")
             return EXIT_OK
     cache = None if args.no_cache or args.command == "check" else BuildCache.load(cache_dir)
+    progress = Silent() if args.quiet else Progress()
     try:
         if args.command == "check":
-            built = make_site(root, now, args.strict, args.drafts)
+            built = make_site(root, now, args.strict, args.drafts, progress=progress)
         else:
-            built = build(root, out, now, args.strict, args.drafts, cache)
+            built = build(root, out, now, args.strict, args.drafts, cache, progress)
     except ContentError as error:
+        progress.clear()
         print(format_problems(error.problems), file=sys.stderr)
         return EXIT_CONTENT
     except Exception:
+        progress.clear()
         if args.debug:
             raise
         print("build.py: the engine failed unexpectedly; run again with --debug and report the traceback",
