@@ -226,6 +226,9 @@ class SiteAddress(Url):
                           "a host name, then folder names each followed by one '/'")
         return address
 
+    def json_schema(self) -> dict:
+        return {"type": "string", "format": "uri", "pattern": self.SHAPE.pattern}
+
 
 def _character(char: str) -> str:
     """A character as a message names it: printable ones quoted, others by code point."""
