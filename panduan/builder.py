@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import urls
 from .cache import BuildCache
+from .progress import Progress, Silent
 from .i18n import check_translations, load_catalogues, localize, ordered
 from .linkcheck import LinkChecker, check_links
 from .ical import CALENDAR_KEYS
@@ -79,24 +80,28 @@ LATE_STAGES = ("prose", "render", "links")
 
 
 def make_site(root: Path, now: dt.datetime, strict: bool = False, drafts: bool = False,
-              cache: BuildCache | None = None, search: bool = True) -> Built:
+              cache: BuildCache | None = None, search: bool = True, progress: Progress | None = None) -> Built:
     """Load, check, model, plan and render; raises ContentError on problems.
 
     `drafts` builds pages and messages marked `draft: true` too (a preview).
     With a `cache`, results of earlier builds are reused where everything
     they read is unchanged; the result is the same either way (cache.py).
-    Without `search`, the search index is left out (watch mode makes it later)."""
+    Without `search`, the search index is left out (watch mode makes it later).
+    `progress` shows each stage as it runs (progress.py; default: nothing)."""
     report = Report()
     try:
-        return _make_site(root, now, strict, drafts, cache, search, report)
+        return _make_site(root, now, strict, drafts, cache, search, report, progress or Silent())
     finally:
         if cache is not None:
             cache.finish()
 
 
 def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, cache: BuildCache | None,
-               search: bool, report: Report) -> Built:
-    tree = load_tree(root, report, cache.parse) if cache else load_tree(root, report)
+               search: bool, report: Report, progress: Progress) -> Built:
+    with progress.stage("load") as stage:
+        tree = load_tree(root, report, cache.parse) if cache else load_tree(root, report)
+        stage.done = len(tree.files)
+    checking = progress.begin("check", len(tree.files))
     guide = build_guide(tree, report)
     report.raise_if_failed(strict)   # nothing more can be checked without a sound model
     spans = resolve_phases(guide, report)
@@ -115,12 +120,18 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, cache: 
     _check_nav(guide, plan, report, hidden)
     check_message_links(guide, plan, hidden, report)
     check_offline(guide.config, plan, report)
+    progress.end(checking)
     early = tuple(report.problems)
     late: dict[str, dict[str, tuple[Problem, ...]]] = {stage: {} for stage in LATE_STAGES}
 
-    def report_for(stage: str):
-        """Each output's problems of a late stage in a report of its own (and the build's), remembered."""
-        return lambda output: _OutputReport(report, late[stage], output.url)
+    def report_for(stage: str, counter=None):
+        """Each output's problems of a late stage in a report of its own (and the build's), remembered;
+        asked once per output, which `counter` (a progress stage) counts."""
+        def one(output):
+            if counter is not None:
+                counter.tick()
+            return _OutputReport(report, late[stage], output.url)
+        return one
 
     targets = LinkTargets(
         page_urls={**{p.path: urls.page_url(page.slug) for page in guide.pages for p in (page, *page.translations)},
@@ -132,12 +143,13 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, cache: 
         cache.begin(root, tree)
         target_key = cache.targets_digest(targets, plan)
     bodies = {}
-    for o in plan.outputs:
-        if o.page is not None:
-            prose.report = report_for("prose")(o)
-            localizer = functools.partial(plan.localize, lang=o.lang)
-            bodies[o.url] = cache.convert(prose, o, target_key, localizer) if cache else \
-                prose.convert(o.page, o.url, localizer)
+    with progress.stage("convert", sum(1 for o in plan.outputs if o.page is not None), "pages") as stage:
+        for o in plan.outputs:
+            if o.page is not None:
+                prose.report = report_for("prose", stage)(o)
+                localizer = functools.partial(plan.localize, lang=o.lang)
+                bodies[o.url] = cache.convert(prose, o, target_key, localizer) if cache else \
+                    prose.convert(o.page, o.url, localizer)
     prose.report = report
     report.raise_if_failed(strict)
     timelines = {lang: timeline(guides[lang], now) for lang in guides}
@@ -148,14 +160,17 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, cache: 
         cache.set_moment(moment_clock, living.history, drafts)
     renderer = Renderer(root / "templates", guides, catalogues, timelines, plan, bodies,
                         contexts, cache.bytecode if cache else None)
-    files = renderer.render_all(report_for("render"), cache.render if cache else None)
-    files.update(living.files())
+    with progress.stage("render", sum(1 for o in plan.outputs if o.template), "outputs") as stage:
+        files = renderer.render_all(report_for("render", stage), cache.render if cache else None)
+        files.update(living.files())
     dates_outside = frozenset(living.history.read)   # the renderings' own reads are the cache's (dates_read)
     links = LinkChecker(plan, guide.config.base_url)
-    check_links(plan, files, links, report_for("links"), cache.links if cache else None)
+    with progress.stage("link check", sum(1 for name in files if name.endswith(".html")), "pages") as stage:
+        check_links(plan, files, links, report_for("links", stage), cache.links if cache else None)
     report.raise_if_failed(strict)
     if search:
-        files.update(cache.search(files, search_files) if cache else search_files(files))
+        with progress.stage("search index", sum(1 for name in files if name.endswith(".html")), "pages"):
+            files.update(cache.search(files, search_files) if cache else search_files(files))
     files[urls.file_for(SERVICE_WORKER)] = service_worker(guide.config, plan, files)
     parts = Parts(root, strict, drafts, tree.files, living, dates_outside, cache.dates_read if cache else None,
                   targets, renderer, links, cache.read_bodies if cache else True, early, late)
@@ -178,10 +193,11 @@ class _OutputReport(Report):
 
 
 def build(root: Path, out: Path, now: dt.datetime, strict: bool = False, drafts: bool = False,
-          cache: BuildCache | None = None) -> Built:
+          cache: BuildCache | None = None, progress: Progress | None = None) -> Built:
     """Build the guide at `root` into `out`, replacing it only on success."""
-    built = make_site(root, now, strict, drafts, cache)
-    write_site(out, built.files, built.plan.static)
+    built = make_site(root, now, strict, drafts, cache, progress=progress)
+    with (progress or Silent()).stage("write", len(built.files) + len(built.plan.static)):
+        write_site(out, built.files, built.plan.static)
     return built
 
 

@@ -42,18 +42,21 @@ rendering must not read another page's title or summary itself, but be
 passed it by the template.
 
 The cache can be saved to a folder (`python build.py` uses ROOT/.cache/panduan)
-and loaded by the next run; a missing, corrupt or outdated file is ignored.
-Entries used by neither of the last two builds are dropped.
+and loaded by the next run, as data only (store.py: versioned, every entry
+checksummed and its shape checked when read): a missing, damaged, hostile or
+outdated file, or one tracked by git, costs a rebuild, never a wrong page.
+Parsed files stay in memory (they are objects, and parsing is quick); every
+other kind of entry is saved. Entries used by neither of the last two builds
+are dropped.
 """
 from __future__ import annotations
 
+import copy
+from collections import Counter
 import dataclasses
 import hashlib
 import importlib.metadata
-import os
-import pickle
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -61,11 +64,12 @@ import jinja2
 import jinja2.bccache
 from markupsafe import Markup
 
+from . import store
 from .load import PAGES_DIR, YamlList, YamlMap, source_paths
 from .model import Page
 from .problems import Report
 
-CACHE_FILE = "cache.pickle"
+CACHE_FILE = "cache.txt"
 RACY_SECONDS = 2.0
 LIBRARIES = ("jinja2", "markupsafe", "pyyaml", "markdown", "python-frontmatter", "babel", "nh3", "icalendar",
              "pagefind", "pagefind_bin")
@@ -129,9 +133,9 @@ class BuildCache:
     def __init__(self) -> None:
         self.engine = engine_digest()
         self.bytecode = TemplateBytecode()
-        self.entries: dict[str, object] = {}
-        self.used: set[str] = set()
-        self.previous: set[str] = set()
+        self.entries: dict[tuple[str, str], object] = {}   # (kind, key) -> value
+        self.used: set[tuple[str, str]] = set()
+        self.previous: set[tuple[str, str]] = set()
         self.file_digests: dict[str, tuple[tuple[int, int, int], str]] = {}
         self.shared = ""
         self.moment = ""
@@ -139,22 +143,23 @@ class BuildCache:
         self.reading: set[str] | None = None               # while rendering: page bodies read
         self.showing: set[tuple[str, str]] | None = None   # and (page, PRESENTED field) read
         self.dates_read: dict[str, tuple[str, ...]] = {}   # this build's output URL -> git dates it read
-        self.hits = self.misses = 0
+        self.hits: Counter[str] = Counter()     # kind -> entries found
+        self.misses: Counter[str] = Counter()   # kind -> entries computed
 
     # -- keeping entries ----------------------------------------------------
 
-    def _get(self, key: str):
-        found = self.entries.get(key)
+    def _get(self, kind: str, key: str):
+        found = self.entries.get((kind, key))
         if found is None:
-            self.misses += 1
+            self.misses[kind] += 1
         else:
-            self.hits += 1
-            self.used.add(key)
+            self.hits[kind] += 1
+            self.used.add((kind, key))
         return found
 
-    def _put(self, key: str, value) -> None:
-        self.entries[key] = value
-        self.used.add(key)
+    def _put(self, kind: str, key: str, value) -> None:
+        self.entries[kind, key] = value
+        self.used.add((kind, key))
 
     def finish(self) -> None:
         """End of one build: forget what neither this build nor the one before used."""
@@ -167,14 +172,15 @@ class BuildCache:
     def parse(self, relative: str, text: str, parse, report: Report):
         """Memo for `load.load_tree`: a fresh copy of the parsed Source (later stages convert it in place)."""
         key = digest("parse", self.engine, relative, parse.__name__, text)
-        found = self._get(key)
+        found = self._get("parse", key)
         if found is None:
             local = Report()
-            source = parse(relative, text, local)
-            found = (pickle.dumps(source, pickle.HIGHEST_PROTOCOL), tuple(local.problems))
-            self._put(key, found)
+            found = (parse(relative, text, local), tuple(local.problems))
+            self._put("parse", key, copy.deepcopy(found))
+        else:
+            found = copy.deepcopy(found)
         report.extend(found[1])
-        return pickle.loads(found[0])
+        return found[0]
 
     # -- what every output reads -------------------------------------------
 
@@ -226,11 +232,11 @@ class BuildCache:
         """Memo for `search.search_files`: the index is a function of the rendered HTML (None: cancelled)."""
         key = digest("search", self.engine, *(part for name in sorted(files) if name.endswith(".html")
                                                for part in (name, hashlib.sha256(files[name]).hexdigest())))
-        found = self._get(key)
+        found = self._get("search", key)
         if found is None:
             found = index(files)
             if found is not None:
-                self._put(key, found)
+                self._put("search", key, found)
         return found
 
     def _file_digest(self, path: Path) -> str:
@@ -272,7 +278,7 @@ class BuildCache:
         plan's (a function of the planned URLs, in `targets`, and the output's language)."""
         page = output.page
         key = digest("prose", self.engine, targets, page.path, page.body_line, output.url, output.lang, page.body)
-        found = self._get(key)
+        found = self._get("prose", key)
         if found is None:
             outer, prose.report = prose.report, Report()
             try:
@@ -280,7 +286,7 @@ class BuildCache:
                 found = (str(html), tuple(prose.report.problems))
             finally:
                 prose.report = outer
-            self._put(key, found)
+            self._put("prose", key, found)
         prose.report.extend(found[1])
         return Markup(found[0])
 
@@ -318,11 +324,11 @@ class BuildCache:
         undeclared read makes the cache slower, never wrong.
         """
         key = self.render_key(output)
-        trace = self._get("trace " + key)
+        trace = self._get("trace", key)
         if trace is not None:
             traced, read_any, dated, shown = trace
             full = self._full_key(key, traced, dated, shown)
-            found = self._get(full)
+            found = self._get("render", full)
             if found is not None:
                 self.read_bodies |= read_any
                 self.made_by[id(found)] = (found, full)
@@ -340,8 +346,8 @@ class BuildCache:
         finally:
             self.reading, self.showing, self.history.read = None, None, shared_dates
         full = self._full_key(key, traced, dated, shown)
-        self._put("trace " + key, (traced, read_any, dated, shown))
-        self._put(full, found)
+        self._put("trace", key, (traced, read_any, dated, shown))
+        self._put("render", full, found)
         self.read_bodies |= read_any
         self.made_by[id(found)] = (found, full)
         self.dates_read[output.url] = dated
@@ -400,37 +406,59 @@ class BuildCache:
         rendering = made_by[1] if made_by and made_by[0] is html else digest(html)
         key = digest("links", self.engine, output.url, output.file, output.template,
                       output.page.path if output.page else "-", self._link_context[1], rendering)
-        found = self._get(key)
+        found = self._get("links", key)
         if found is None:
             local = Report()
             check(output, html, local)
             found = tuple(local.problems)
-            self._put(key, found)
+            self._put("links", key, found)
         report.extend(found)
 
     # -- on disk ---------------------------------------------------------------
 
     @classmethod
     def load(cls, folder: Path) -> "BuildCache":
-        """The cache saved in `folder`, or an empty one if it is missing, unreadable or outdated."""
+        """The cache saved in `folder`: its intact entries for this engine (store.py), or none."""
         cache = cls()
-        try:
-            with open(folder / CACHE_FILE, "rb") as stream:
-                engine, entries = pickle.load(stream)
-        except Exception:   # any damage means: start afresh, never fail the build
-            return cache
-        if engine == cache.engine and isinstance(entries, dict):
-            cache.entries = entries   # kept after this run only if used by it
-        return cache
+        cache.entries = store.read(folder / CACHE_FILE, {"engine": cache.engine}, DECODERS)
+        return cache   # entries are kept after this run only if used by it
 
     def save(self, folder: Path) -> None:
-        """Write the cache atomically; a failure to save only costs speed next time."""
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".cache-", dir=folder)
-            with os.fdopen(handle, "wb") as stream:
-                pickle.dump((self.engine, self.entries), stream, pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, folder / CACHE_FILE)
-        except OSError:
-            pass
+        """Write the cache atomically as data (store.py), unless git tracks it; a failure only costs speed."""
+        path = folder / CACHE_FILE
+        if store.tracked_by_git(path):
+            return
+        store.write(path, {"engine": self.engine}, ((kind, key, ENCODERS[kind](value))
+                                                     for (kind, key), value in sorted(self.entries.items())
+                                                     if kind in ENCODERS))
 
+
+def _decode_trace(value) -> tuple:
+    traced, read_any, dated, shown = value
+    pairs = tuple(store.texts(pair) for pair in shown)
+    if any(len(pair) != 2 for pair in pairs):
+        raise ValueError("not a (page, field) pair")
+    return store.texts(traced), store.flag(read_any), store.texts(dated), pairs
+
+
+def _decode_files(value) -> dict[str, bytes]:
+    if type(value) is not dict:
+        raise TypeError("not a dict")
+    return {store.text(name): store.decode_bytes(data) for name, data in value.items()}
+
+
+# every kind of entry but "parse" (objects, kept in memory only), to JSON-able data and back
+ENCODERS = {
+    "prose": lambda found: [found[0], store.encode_problems(found[1])],
+    "render": store.encode_bytes,
+    "trace": lambda found: [list(found[0]), found[1], list(found[2]), [list(pair) for pair in found[3]]],
+    "links": store.encode_problems,
+    "search": lambda files: {name: store.encode_bytes(data) for name, data in sorted(files.items())},
+}
+DECODERS = {
+    "prose": lambda value: (store.text(value[0]), store.decode_problems(value[1])) if len(value) == 2 else None,
+    "render": store.decode_bytes,
+    "trace": _decode_trace,
+    "links": store.decode_problems,
+    "search": _decode_files,
+}

@@ -12,11 +12,12 @@ import sys
 import time
 from pathlib import Path
 
-from . import preview, stamp
+from . import editors, preview, stamp
 from .builder import build, make_site
 from .cache import BuildCache
 from .load import parse_yaml, YamlSyntaxError
 from .problems import ContentError, format_problems
+from .progress import Progress, Silent
 from .sourcefiles import SourceRefused, read_source
 from .timeline import BadMoment, clock_now, parse_now
 from .write import OutputRefused, prepare_output
@@ -26,9 +27,13 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="build.py", description="Build the Panduan Pemilu guide.")
-    top.add_argument("command", nargs="?", default="build", choices=("build", "check", "watch", "serve"),
+    top.add_argument("command", nargs="?", default="build",
+                     choices=("build", "check", "watch", "serve", "schema", "new"),
                      help="build (default): write the site; check: validate everything, write nothing; "
-                          "watch: rebuild on every save; serve: watch and preview at http://HOST:PORT/")
+                          "watch: rebuild on every save; serve: watch and preview at http://HOST:PORT/; "
+                          "schema: write the content files' JSON Schemas into schemas/ (for editors' tools); "
+                          "new page SLUG, new factcheck SLUG: start a page or fact check in both languages")
+    top.add_argument("what", nargs="*", help=argparse.SUPPRESS)   # new: the kind and the slug
     top.add_argument("--root", type=Path, default=Path.cwd(), help="the guide's folder (default: here)")
     top.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/_site)")
     top.add_argument("--now", default=None,
@@ -36,6 +41,7 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--strict", action="store_true", help="treat warnings as problems")
     top.add_argument("--drafts", action="store_true", help="also build pages and messages marked draft: true")
     top.add_argument("--debug", action="store_true", help="show tracebacks")
+    top.add_argument("--quiet", action="store_true", help="print no progress of the build's stages")
     top.add_argument("--host", default="127.0.0.1", help="serve: address to listen on (default: 127.0.0.1)")
     top.add_argument("--port", type=int, default=8000, help="serve: port (default: 8000)")
     top.add_argument("--cache-dir", type=Path, default=None,
@@ -66,6 +72,11 @@ def main(argv: list[str] | None = None) -> int:
     except BadMoment as error:
         print(f"build.py: {error}", file=sys.stderr)
         return EXIT_USAGE
+    if args.command in ("schema", "new"):
+        return _editors(args, root, now)
+    if args.what:
+        print(f"build.py: unexpected {' '.join(args.what)}", file=sys.stderr)
+        return EXIT_USAGE
     out = Path(os.path.abspath(args.out or root / "_site"))   # a link is refused, never followed
     if args.command != "check":
         try:
@@ -93,18 +104,21 @@ def main(argv: list[str] | None = None) -> int:
             print(*last.report[1:], sep="\n")
             return EXIT_OK
     cache = None if args.no_cache or args.command == "check" else BuildCache.load(cache_dir)
+    progress = Silent() if args.quiet else Progress()
     try:
         if args.command == "check":
-            built = make_site(root, now, args.strict, args.drafts)
+            built = make_site(root, now, args.strict, args.drafts, progress=progress)
         else:
-            built = build(root, out, now, args.strict, args.drafts, cache)
+            built = build(root, out, now, args.strict, args.drafts, cache, progress)
     except ContentError as error:
+        progress.clear()
         print(format_problems(error.problems), file=sys.stderr)
         return EXIT_CONTENT
     except OutputRefused as error:   # the folder changed while building
         print(f"build.py: {error}", file=sys.stderr)
         return EXIT_USAGE
     except Exception:
+        progress.clear()
         if args.debug:
             raise
         print("build.py: the engine failed unexpectedly; run again with --debug and report the traceback",
@@ -123,4 +137,25 @@ def main(argv: list[str] | None = None) -> int:
     print(*report, sep="\n")
     if inputs is not None:
         stamp.Stamp.after(inputs, built.clock, out, built.warnings, (summary, *report)).save(cache_dir)
+    return EXIT_OK
+
+
+def _editors(args, root: Path, now) -> int:
+    """`schema` and `new`: files that help editors (editors.py)."""
+    if args.command == "schema":
+        if args.what:
+            print(f"build.py: unexpected {' '.join(args.what)}", file=sys.stderr)
+            return EXIT_USAGE
+        changed = editors.write_schemas(root)
+        print(f"{len(changed)} files updated: {', '.join(changed)}" if changed else "schemas/ is up to date")
+        return EXIT_OK
+    if len(args.what) != 2:
+        print("build.py: say 'new page SLUG' or 'new factcheck SLUG'", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        written = editors.write_new(root, *args.what, now.date())
+    except editors.Refused as refused:
+        print(f"build.py: {refused}", file=sys.stderr)
+        return EXIT_USAGE
+    print("wrote " + " and ".join(written) + "; fill them in, then run ./run check")
     return EXIT_OK

@@ -25,6 +25,14 @@ SLUG_LENGTH = 80   # an address, and a folder name on every file system
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}\Z")
 FIRST_YEAR, LAST_YEAR = 1900, 2199   # dates outside are typing mistakes, and the calendar arithmetic ends at 9999
 LARGEST = 1_000_000                  # no count, order or ballot number of the guide comes near
+URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")   # for editors' tools; the checks use date.fromisoformat
+DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+
+
+def json_pattern(pattern: re.Pattern) -> str:
+    """`pattern` for JSON Schema, whose regular expressions know "$" but not Python's "\\Z"."""
+    return pattern.pattern.replace(r"\Z", "$")
 
 
 class Invalid(Exception):
@@ -61,6 +69,10 @@ class Kind:
     def convert(self, value):
         return value
 
+    def json_schema(self) -> dict:
+        """The JSON Schema of a value of this kind, for editors' tools (editors.py)."""
+        return {}
+
 
 class Text(Kind):
     name = "text"
@@ -78,6 +90,9 @@ class Text(Kind):
                           "remove the line break; longer text belongs on a page in content/pages/")
         return value.strip()
 
+    def json_schema(self) -> dict:
+        return {"type": "string", "pattern": r"\S"}
+
 
 class Slug(Kind):
     name = "slug"
@@ -89,6 +104,9 @@ class Slug(Kind):
         if len(value) > SLUG_LENGTH:
             raise Invalid(f"is longer than {SLUG_LENGTH} characters", "use a shorter slug")
         return value
+
+    def json_schema(self) -> dict:
+        return {"type": "string", "pattern": json_pattern(SLUG), "maxLength": SLUG_LENGTH}
 
 
 class Integer(Kind):
@@ -106,6 +124,9 @@ class Integer(Kind):
             raise Invalid(f"must be at most {self.maximum}, got {_describe(value)}")
         return value
 
+    def json_schema(self) -> dict:
+        return {"type": "integer", "minimum": self.minimum, "maximum": self.maximum}
+
 
 class Number(Kind):
     name = "number"
@@ -115,6 +136,9 @@ class Number(Kind):
             raise Invalid(f"expected a number, got {_describe(value)}",
                           "write decimals with a dot, e.g. 24.95")
         return _finite(value)
+
+    def json_schema(self) -> dict:
+        return {"type": "number"}
 
 
 def _finite(value):
@@ -131,6 +155,9 @@ class NumberOrText(Kind):
             raise Invalid(f"expected a number or text, got {_describe(value)}")
         return Text().convert(value) if isinstance(value, str) else _finite(value)
 
+    def json_schema(self) -> dict:
+        return {"type": ["number", "string"]}
+
 
 class Boolean(Kind):
     name = "yes/no"
@@ -139,6 +166,9 @@ class Boolean(Kind):
         if not isinstance(value, bool):
             raise Invalid(f"expected true or false, got {_describe(value)}")
         return value
+
+    def json_schema(self) -> dict:
+        return {"type": "boolean"}
 
 
 def in_calendar(moment):
@@ -161,11 +191,14 @@ class Date(Kind):
             try:
                 return in_calendar(dt.date.fromisoformat(value.strip()))
             except ValueError:
-                if re.match(r"^\d{4}-\d{2}-\d{2}$", value.strip()):
+                if DATE.match(value.strip()):
                     raise Invalid(f"{value.strip()} is not a day of the calendar",
                                   "check the month and the day") from None
         raise Invalid(f"expected a date, got {_describe(value)}",
                       "write dates as YYYY-MM-DD, e.g. 2024-02-14")
+
+    def json_schema(self) -> dict:
+        return {"type": "string", "format": "date", "pattern": DATE.pattern}
 
 
 class DateTime(Kind):
@@ -186,15 +219,21 @@ class DateTime(Kind):
         raise Invalid(f"expected a date and time, got {_describe(value)}",
                       "write \"2024-02-14T07:00\" (the guide's time zone) or \"2024-02-14T07:00+07:00\", in quotes")
 
+    def json_schema(self) -> dict:
+        return {"type": "string", "pattern": DATE_TIME.pattern}
+
 
 class Url(Kind):
     name = "web address"
 
     def convert(self, value):
-        if not isinstance(value, str) or not re.match(r"^https?://[^\s/$.?#][^\s]*$", value.strip()):
+        if not isinstance(value, str) or not URL.match(value.strip()):
             raise Invalid(f"expected a full web address, got {_describe(value)}",
                           "start it with https://")
         return value.strip()
+
+    def json_schema(self) -> dict:
+        return {"type": "string", "format": "uri", "pattern": URL.pattern}
 
 
 class SiteAddress(Url):
@@ -219,6 +258,9 @@ class SiteAddress(Url):
                           "a host name, then folder names each followed by one '/'")
         return address
 
+    def json_schema(self) -> dict:
+        return {"type": "string", "format": "uri", "pattern": json_pattern(self.SHAPE)}
+
 
 def _character(char: str) -> str:
     """A character as a message names it: printable ones quoted, others by code point."""
@@ -237,6 +279,9 @@ class SitePath(Kind):
             raise Invalid(f"expected a site path such as /jadwal/, got {_describe(value)}")
         return value
 
+    def json_schema(self) -> dict:
+        return {"type": "string", "pattern": r"^/(?!.*\.\.)(?!.*//)"}
+
 
 class Colour(Kind):
     name = "colour"
@@ -246,6 +291,9 @@ class Colour(Kind):
             raise Invalid(f"expected a colour such as \"#9e9e9e\", got {_describe(value)}",
                           "write six hex digits after # and put the value in quotes")
         return value.lower()
+
+    def json_schema(self) -> dict:
+        return {"type": "string", "pattern": json_pattern(HEX_COLOUR)}
 
 
 class Choice(Kind):
@@ -259,17 +307,26 @@ class Choice(Kind):
             raise Invalid(f"must be one of {allowed}, got {_describe(value)}", did_you_mean(value, self.choices))
         return value
 
+    def json_schema(self) -> dict:
+        return {"enum": list(self.choices)}
+
 
 class ListOf(Kind):
     def __init__(self, item: Kind, unique: bool = False):
         self.item, self.unique = item, unique
         self.name = f"list of {item.name}"
 
+    def json_schema(self) -> dict:
+        return {"type": "array", "items": self.item.json_schema()} | ({"uniqueItems": True} if self.unique else {})
+
 
 class Record(Kind):
     def __init__(self, schema: "Schema"):
         self.schema = schema
         self.name = schema.name
+
+    def json_schema(self) -> dict:
+        return self.schema.json_schema()
 
 
 @dataclass(frozen=True)
@@ -285,6 +342,19 @@ class Field:
 class Schema:
     name: str
     fields: dict[str, Field] = field(default_factory=dict)
+
+    def json_schema(self) -> dict:
+        """A mapping of these fields: each typed and described, the required ones required, no others."""
+        properties = {}
+        for key, declared in self.fields.items():
+            value = declared.kind.json_schema()
+            if declared.translatable:   # plain text, or one text per language
+                value = {"anyOf": [value, {"type": "object", "properties": {lang: value for lang in LANGUAGES},
+                                           "additionalProperties": False, "minProperties": 1}]}
+            properties[key] = {"description": declared.doc, **value}
+        return {"type": "object", "title": self.name, "properties": properties,
+                "required": [key for key, declared in self.fields.items() if declared.required],
+                "additionalProperties": False}
 
 
 def validate(value, schema: Schema, path: str, report: Report, where=(0, 0)) -> YamlMap | None:
@@ -563,3 +633,20 @@ TRANSLATED_PAGE = Schema("translated page front matter",
                          {key: PAGE.fields[key] for key in ("title", "summary")})
 TRANSLATED_FACT_CHECK = Schema("translated fact-check front matter",
                                {key: FACT_CHECK.fields[key] for key in ("claim", "summary", "appeared_in")})
+
+
+# Which schema each content file follows, and the key holding its list of records (None: the
+# file is one record). Editors' tools read this (editors.py); translations before originals.
+FILES = {
+    "guide.yaml": (GUIDE, None),
+    "content/sources.yaml": (SOURCE, "sources"),
+    "content/schedule.yaml": (STAGE, "stages"),
+    "content/parties.yaml": (PARTY, "parties"),
+    "content/tickets.yaml": (TICKET, "tickets"),
+    "content/numbers.yaml": (NUMBER, "numbers"),
+    "content/messages.yaml": (MESSAGE, "messages"),
+    **{f"content/pages/*.{lang}.md": (TRANSLATED_PAGE, None) for lang in LANGUAGES[1:]},
+    "content/pages/*.md": (PAGE, None),
+    **{f"content/hoaxes/*.{lang}.md": (TRANSLATED_FACT_CHECK, None) for lang in LANGUAGES[1:]},
+    "content/hoaxes/*.md": (FACT_CHECK, None),
+}

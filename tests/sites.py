@@ -26,8 +26,8 @@ def assemble(target: Path, content: Path | None = None) -> Path:
 
 
 def run_build(root: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run build.py as an editor would, in `root`."""
-    return subprocess.run([sys.executable, str(REPO / "build.py"), *args], cwd=root,
+    """Run build.py as an editor would, in `root` (without progress lines: tests/test_progress.py has them)."""
+    return subprocess.run([sys.executable, str(REPO / "build.py"), "--quiet", *args], cwd=root,
                           capture_output=True, text=True, timeout=120)
 
 

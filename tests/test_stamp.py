@@ -58,7 +58,7 @@ def add_output(root: Path) -> None:
 
 
 def damage_stamp(root: Path) -> None:
-    (root / ".cache/panduan/stamp.json").write_text("{")
+    (root / ".cache/panduan/stamp.txt").write_text("{")
 
 
 @pytest.mark.parametrize("change, args", [
