@@ -6,8 +6,9 @@ worth remembering asks the cache first, under a key that is a digest of
 everything its result depends on, and replays the problems it reported:
 
 - parsing a file (load): the file's path and text;
-- converting a page's Markdown (prose): its path, body, first body line,
-  address, and the link targets (every page address, planned URL, static file);
+- converting a page's Markdown (prose): its path, body, first body line and
+  the link targets (every page address, planned URL, static file); one entry
+  serves every language showing the body (addresses are filled in per output);
 - rendering an output (render): the *shared* digest below, the output's own
   fields, the Markdown bodies it declares (its page, and the pages named in
   `Output.inputs`; "*" means all), its page's title and summary, any other
@@ -64,6 +65,7 @@ from markupsafe import Markup
 from .load import PAGES_DIR, YamlList, YamlMap, source_paths
 from .model import Page
 from .problems import Report
+from .prose import Converted
 
 CACHE_FILE = "cache.pickle"
 RACY_SECONDS = 2.0
@@ -268,21 +270,18 @@ class BuildCache:
                        *sorted(targets.static_files), "|", *versions)
 
     def convert(self, prose, output, targets: str, localize) -> Markup:
-        """Memo for `Prose.convert`, replaying the problems it reported; `localize` is the
-        plan's (a function of the planned URLs, in `targets`, and the output's language)."""
+        """Memo for `Prose.convert`, replaying the problems it reported: one entry per body, shared
+        by the languages that show it; `localize` is the plan's (a function of the planned URLs,
+        in `targets`, and the output's language), applied per output (`Converted.at`)."""
         page = output.page
-        key = digest("prose", self.engine, targets, page.path, page.body_line, output.url, output.lang, page.body)
+        key = digest("prose", self.engine, targets, page.path, page.body_line, page.body)
         found = self._get(key)
         if found is None:
-            outer, prose.report = prose.report, Report()
-            try:
-                html = prose.convert(page, output.url, localize)
-                found = (str(html), tuple(prose.report.problems))
-            finally:
-                prose.report = outer
+            converted, problems = prose.converted(page)
+            found = (converted.html, converted.token, converted.links, problems)
             self._put(key, found)
-        prose.report.extend(found[1])
-        return Markup(found[0])
+        prose.report.extend(found[3])
+        return Converted(*found[:3]).at(output.url, localize)
 
     # -- render --------------------------------------------------------------
 
