@@ -24,10 +24,10 @@ from .model import Guide, build_guide
 from .offline import check_offline, service_worker
 from .phases import NAME_KEYS, Clock, check_phases_used, clock, publish, resolve_phases
 from .plan import SERVICE_WORKER, TITLE_KEYS, Plan, fact_check_url, plan_site
-from .problems import Problem, Report
+from .problems import ContentError, Problem, Report
 from .prose import LinkTargets, Prose
 from .render import Renderer
-from .search import search_files
+from .search import Indexing, search_files
 from .timeline import Timeline, timeline
 from .write import write_site
 
@@ -151,15 +151,28 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, cache: 
     files = renderer.render_all(report_for("render"), cache.render if cache else None)
     files.update(living.files())
     dates_outside = frozenset(living.history.read)   # the renderings' own reads are the cache's (dates_read)
+    indexing = _start_search(dict(files), cache) if search else None   # Pagefind works while links are checked
     links = LinkChecker(plan, guide.config.base_url)
     check_links(plan, files, links, report_for("links"), cache.links if cache else None)
-    report.raise_if_failed(strict)
-    if search:
-        files.update(cache.search(files, search_files) if cache else search_files(files))
+    try:
+        report.raise_if_failed(strict)
+    except ContentError:
+        if indexing:
+            indexing.cancel()
+        raise
+    if indexing:
+        files.update(indexing.result())
     files[urls.file_for(SERVICE_WORKER)] = service_worker(guide.config, plan, files)
     parts = Parts(root, strict, drafts, tree.files, living, dates_outside, cache.dates_read if cache else None,
                   targets, renderer, links, cache.read_bodies if cache else True, early, late)
     return Built(guide, plan, moment, files, report.warnings, moment_clock, parts)
+
+
+def _start_search(files: dict[str, bytes], cache: BuildCache | None) -> Indexing:
+    """The search index of the rendered pages, made in the background (cached where it can be)."""
+    if cache is None:
+        return Indexing(functools.partial(search_files, files))
+    return Indexing(lambda cancelled: cache.search(files, functools.partial(search_files, cancelled=cancelled)))
 
 
 class _OutputReport(Report):

@@ -55,6 +55,7 @@ import os
 import pickle
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -125,6 +126,9 @@ class TemplateBytecode(jinja2.BytecodeCache):
         self.stored[bucket.key] = bucket.bytecode_to_string()
 
 
+_TALLY = threading.Lock()   # the search index is looked up and kept from a thread (builder.py)
+
+
 class BuildCache:
     """Remembered results of earlier builds of one guide."""
 
@@ -146,17 +150,19 @@ class BuildCache:
     # -- keeping entries ----------------------------------------------------
 
     def _get(self, key: str):
-        found = self.entries.get(key)
-        if found is None:
-            self.misses += 1
-        else:
-            self.hits += 1
-            self.used.add(key)
+        with _TALLY:
+            found = self.entries.get(key)
+            if found is None:
+                self.misses += 1
+            else:
+                self.hits += 1
+                self.used.add(key)
         return found
 
     def _put(self, key: str, value) -> None:
-        self.entries[key] = value
-        self.used.add(key)
+        with _TALLY:
+            self.entries[key] = value
+            self.used.add(key)
 
     def finish(self) -> None:
         """End of one build: forget what neither this build nor the one before used."""
