@@ -131,6 +131,8 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, cache: 
     if cache:
         cache.begin(root, tree)
         target_key = cache.targets_digest(targets, plan)
+    shown = [o.page for o in plan.outputs if o.page is not None]
+    prose.prepare(cache.unconverted(shown, target_key) if cache else shown)   # on every core, if many
     bodies = {}
     for o in plan.outputs:
         if o.page is not None:

@@ -275,12 +275,19 @@ class BuildCache:
         return digest(*sorted(targets.page_urls.items()), "|", *sorted(targets.site_urls), "|",
                        *sorted(targets.static_files), "|", *versions)
 
+    def unconverted(self, pages, targets: str) -> list:
+        """The pages whose bodies `convert` would have to convert."""
+        return [page for page in pages if self._prose_key(page, targets) not in self.entries]
+
+    def _prose_key(self, page, targets: str) -> str:
+        return digest("prose", self.engine, targets, page.path, page.body_line, page.body)
+
     def convert(self, prose, output, targets: str, localize) -> Markup:
         """Memo for `Prose.convert`, replaying the problems it reported: one entry per body, shared
         by the languages that show it; `localize` is the plan's (a function of the planned URLs,
         in `targets`, and the output's language), applied per output (`Converted.at`)."""
         page = output.page
-        key = digest("prose", self.engine, targets, page.path, page.body_line, page.body)
+        key = self._prose_key(page, targets)
         found = self._get(key)
         if found is None:
             converted, problems = prose.converted(page)

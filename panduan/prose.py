@@ -15,8 +15,11 @@ each output fills in its own relative, language-localized address.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import posixpath
 import re
+import threading
 from dataclasses import dataclass, field
 
 import markdown
@@ -44,6 +47,7 @@ ALLOWED_ATTRIBUTES = {
     "li": {"id"}, "sup": {"id"}, "div": {"class"},
 }
 EXTERNAL_SCHEMES = ("http://", "https://", "mailto:", "tel:")
+PARALLEL_FROM = 200   # bodies to convert before a second process pays for its start
 
 
 @dataclass(frozen=True)
@@ -197,9 +201,28 @@ class Prose:
         self.report.extend(problems)
         return converted.at(url, localize)
 
+    def prepare(self, pages: list[Page]) -> None:
+        """Convert the bodies of `pages` ahead, on every core when there are many (the results,
+        and so the problems each output replays, are the same as one by one)."""
+        todo = list({_key(page): page for page in pages if _key(page) not in self.done}.values())
+        processes = min(os.cpu_count() or 1, 4)
+        if len(todo) < PARALLEL_FROM or processes < 2 or threading.active_count() > 1 \
+                or "fork" not in multiprocessing.get_all_start_methods():
+            return   # few, one core, or threads running (watch mode), where forking is unsafe
+        global _FORKED
+        _FORKED = (self, todo)
+        try:
+            with multiprocessing.get_context("fork").Pool(processes) as pool:
+                found = pool.map(_convert_forked, range(len(todo)), chunksize=max(1, len(todo) // (processes * 4)))
+        finally:
+            _FORKED = None
+        for page, result in zip(todo, found):
+            self.done[_key(page)] = result
+        self.conversions += len(todo)
+
     def converted(self, page: Page) -> tuple[Converted, tuple[Problem, ...]]:
         """The page's body converted, with the problems found in it."""
-        key = (page.path, page.body_line, page.body)
+        key = _key(page)
         if key not in self.done:
             outer, self.report = self.report, Report()
             try:
@@ -217,3 +240,15 @@ class Prose:
         clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                           url_schemes={"http", "https", "mailto", "tel"}, link_rel="noopener noreferrer")
         return Converted(clean, self.token, tuple(self.links))
+
+
+def _key(page: Page) -> tuple[str, int, str]:
+    return page.path, page.body_line, page.body
+
+
+_FORKED: tuple[Prose, list[Page]] | None = None   # what `Prose.prepare` hands its worker processes
+
+
+def _convert_forked(index: int) -> tuple[Converted, tuple[Problem, ...]]:
+    prose, pages = _FORKED
+    return prose.converted(pages[index])
