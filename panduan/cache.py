@@ -66,7 +66,6 @@ from markupsafe import Markup
 from .load import PAGES_DIR, YamlList, YamlMap, source_paths
 from .model import Page
 from .problems import Report
-from .prose import Converted
 
 CACHE_FILE = "cache.pickle"
 RACY_SECONDS = 2.0
@@ -290,11 +289,10 @@ class BuildCache:
         key = self._prose_key(page, targets)
         found = self._get(key)
         if found is None:
-            converted, problems = prose.converted(page)
-            found = (converted.html, converted.token, converted.links, problems)
+            found = prose.converted(page)   # (prose.Converted, problems)
             self._put(key, found)
-        prose.report.extend(found[3])
-        return Converted(*found[:3]).at(output.url, localize)
+        prose.report.extend(found[1])
+        return found[0].at(output.url, localize)
 
     # -- render --------------------------------------------------------------
 
