@@ -77,10 +77,15 @@ class Converted:
             return Markup(self.html)
 
         def address(found: re.Match) -> str:
-            path, localized = self.links[int(found.group(1))]
+            if found.group(1) != self.token:
+                return found.group(0)
+            path, localized = self.links[int(found.group(2))]
             return _escape_attribute(urls.relative(url, localize(path) if localized else path))
 
-        return Markup(re.sub(f'(?<==")@{self.token}-([0-9]+)', address, self.html))
+        return Markup(_PLACEHOLDER.sub(address, self.html))
+
+
+_PLACEHOLDER = re.compile('(?<==")@([0-9a-f]{16})-([0-9]+)')
 
 
 def _escape_attribute(value: str) -> str:
