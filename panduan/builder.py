@@ -25,10 +25,10 @@ from .model import Guide, build_guide
 from .offline import check_offline, service_worker
 from .phases import NAME_KEYS, Clock, check_phases_used, clock, publish, resolve_phases
 from .plan import SERVICE_WORKER, TITLE_KEYS, Plan, fact_check_url, plan_site
-from .problems import Problem, Report
+from .problems import ContentError, Problem, Report
 from .prose import LinkTargets, Prose
 from .render import Renderer
-from .search import search_files
+from .search import Indexing, search_files
 from .timeline import Timeline, timeline
 from .write import write_site
 
@@ -142,6 +142,8 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, cache: 
     if cache:
         cache.begin(root, tree)
         target_key = cache.targets_digest(targets, plan)
+    shown = [o.page for o in plan.outputs if o.page is not None]
+    prose.prepare(cache.unconverted(shown, target_key) if cache else shown)   # on every core, if many
     bodies = {}
     with progress.stage("convert", sum(1 for o in plan.outputs if o.page is not None), "pages") as stage:
         for o in plan.outputs:
@@ -164,17 +166,30 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, cache: 
         files = renderer.render_all(report_for("render", stage), cache.render if cache else None)
         files.update(living.files())
     dates_outside = frozenset(living.history.read)   # the renderings' own reads are the cache's (dates_read)
+    indexing = _start_search(dict(files), cache) if search else None   # Pagefind works while links are checked
     links = LinkChecker(plan, guide.config.base_url)
     with progress.stage("link check", sum(1 for name in files if name.endswith(".html")), "pages") as stage:
         check_links(plan, files, links, report_for("links", stage), cache.links if cache else None)
-    report.raise_if_failed(strict)
-    if search:
+    try:
+        report.raise_if_failed(strict)
+    except ContentError:
+        if indexing:
+            indexing.cancel()
+        raise
+    if indexing:
         with progress.stage("search index", sum(1 for name in files if name.endswith(".html")), "pages"):
-            files.update(cache.search(files, search_files) if cache else search_files(files))
+            files.update(indexing.result())
     files[urls.file_for(SERVICE_WORKER)] = service_worker(guide.config, plan, files)
     parts = Parts(root, strict, drafts, tree.files, living, dates_outside, cache.dates_read if cache else None,
                   targets, renderer, links, cache.read_bodies if cache else True, early, late)
     return Built(guide, plan, moment, files, report.warnings, moment_clock, parts)
+
+
+def _start_search(files: dict[str, bytes], cache: BuildCache | None) -> Indexing:
+    """The search index of the rendered pages, made in the background (cached where it can be)."""
+    if cache is None:
+        return Indexing(functools.partial(search_files, files))
+    return Indexing(lambda cancelled: cache.search(files, functools.partial(search_files, cancelled=cancelled)))
 
 
 class _OutputReport(Report):

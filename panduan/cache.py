@@ -6,8 +6,9 @@ worth remembering asks the cache first, under a key that is a digest of
 everything its result depends on, and replays the problems it reported:
 
 - parsing a file (load): the file's path and text;
-- converting a page's Markdown (prose): its path, body, first body line,
-  address, and the link targets (every page address, planned URL, static file);
+- converting a page's Markdown (prose): its path, body, first body line and
+  the link targets (every page address, planned URL, static file); one entry
+  serves every language showing the body (addresses are filled in per output);
 - rendering an output (render): the *shared* digest below, the output's own
   fields, the Markdown bodies it declares (its page, and the pages named in
   `Output.inputs`; "*" means all), its page's title and summary, any other
@@ -57,6 +58,7 @@ import dataclasses
 import hashlib
 import importlib.metadata
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -127,6 +129,9 @@ class TemplateBytecode(jinja2.BytecodeCache):
         self.stored[bucket.key] = bucket.bytecode_to_string()
 
 
+_TALLY = threading.Lock()   # the search index is looked up and kept from a thread (builder.py)
+
+
 class BuildCache:
     """Remembered results of earlier builds of one guide."""
 
@@ -149,17 +154,19 @@ class BuildCache:
     # -- keeping entries ----------------------------------------------------
 
     def _get(self, kind: str, key: str):
-        found = self.entries.get((kind, key))
-        if found is None:
-            self.misses[kind] += 1
-        else:
-            self.hits[kind] += 1
-            self.used.add((kind, key))
+        with _TALLY:
+            found = self.entries.get((kind, key))
+            if found is None:
+                self.misses[kind] += 1
+            else:
+                self.hits[kind] += 1
+                self.used.add((kind, key))
         return found
 
     def _put(self, kind: str, key: str, value) -> None:
-        self.entries[kind, key] = value
-        self.used.add((kind, key))
+        with _TALLY:
+            self.entries[kind, key] = value
+            self.used.add((kind, key))
 
     def finish(self) -> None:
         """End of one build: forget what neither this build nor the one before used."""
@@ -273,22 +280,25 @@ class BuildCache:
         return digest(*sorted(targets.page_urls.items()), "|", *sorted(targets.site_urls), "|",
                        *sorted(targets.static_files), "|", *versions)
 
+    def unconverted(self, pages, targets: str) -> list:
+        """The pages whose bodies `convert` would have to convert."""
+        return [page for page in pages if ("prose", self._prose_key(page, targets)) not in self.entries]
+
+    def _prose_key(self, page, targets: str) -> str:
+        return digest("prose", self.engine, targets, page.path, page.body_line, page.body)
+
     def convert(self, prose, output, targets: str, localize) -> Markup:
-        """Memo for `Prose.convert`, replaying the problems it reported; `localize` is the
-        plan's (a function of the planned URLs, in `targets`, and the output's language)."""
+        """Memo for `Prose.convert`, replaying the problems it reported: one entry per body, shared
+        by the languages that show it; `localize` is the plan's (a function of the planned URLs,
+        in `targets`, and the output's language), applied per output (`Converted.at`)."""
         page = output.page
-        key = digest("prose", self.engine, targets, page.path, page.body_line, output.url, output.lang, page.body)
+        key = self._prose_key(page, targets)
         found = self._get("prose", key)
         if found is None:
-            outer, prose.report = prose.report, Report()
-            try:
-                html = prose.convert(page, output.url, localize)
-                found = (str(html), tuple(prose.report.problems))
-            finally:
-                prose.report = outer
+            found = prose.converted(page)   # (prose.Converted, problems)
             self._put("prose", key, found)
         prose.report.extend(found[1])
-        return Markup(found[0])
+        return found[0].at(output.url, localize)
 
     # -- render --------------------------------------------------------------
 
@@ -441,6 +451,13 @@ def _decode_trace(value) -> tuple:
     return store.texts(traced), store.flag(read_any), store.texts(dated), pairs
 
 
+def _decode_converted(value) -> tuple:
+    from .prose import Converted   # here: Markdown is imported only by builds that convert
+    html, token, links, problems = value
+    pairs = tuple((store.text(path), store.flag(localized)) for path, localized in links)
+    return Converted(store.text(html), store.text(token), pairs), store.decode_problems(problems)
+
+
 def _decode_files(value) -> dict[str, bytes]:
     if type(value) is not dict:
         raise TypeError("not a dict")
@@ -449,14 +466,15 @@ def _decode_files(value) -> dict[str, bytes]:
 
 # every kind of entry but "parse" (objects, kept in memory only), to JSON-able data and back
 ENCODERS = {
-    "prose": lambda found: [found[0], store.encode_problems(found[1])],
+    "prose": lambda found: [found[0].html, found[0].token, [list(link) for link in found[0].links],
+                            store.encode_problems(found[1])],
     "render": store.encode_bytes,
     "trace": lambda found: [list(found[0]), found[1], list(found[2]), [list(pair) for pair in found[3]]],
     "links": store.encode_problems,
     "search": lambda files: {name: store.encode_bytes(data) for name, data in sorted(files.items())},
 }
 DECODERS = {
-    "prose": lambda value: (store.text(value[0]), store.decode_problems(value[1])) if len(value) == 2 else None,
+    "prose": _decode_converted,
     "render": store.decode_bytes,
     "trace": _decode_trace,
     "links": store.decode_problems,

@@ -6,8 +6,9 @@ removed (say, a call to action to /cara-mencoblos/) is caught before writing.
 """
 from __future__ import annotations
 
+from html import unescape
 import posixpath
-from html.parser import HTMLParser
+import re
 from urllib.parse import urlsplit
 
 from . import urls
@@ -15,15 +16,26 @@ from .plan import Plan
 from .problems import Report
 
 
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[str] = []
+# What html.parser would report, in two regular-expression passes (it was most of a cold build's
+# link check): comments and the text of scripts and styles hold no tags; a tag's attribute values
+# may be quoted (and then hold '>') or bare, and are unescaped. Templates and sanitised Markdown
+# escape quotes inside values, so an "href=" inside a value is never taken for an attribute.
+_HIDDEN = re.compile(r"<(?:!--.*?--|((script|style)\b(?:[^>\"']+|\"[^\"]*\"|'[^']*')*)>.*?</\2\s*)>", re.S | re.I)
+_TAG = re.compile(r"<([a-zA-Z][^\t\n\r\f />\x00]*)((?:[^>\"']+|\"[^\"]*\"|'[^']*')*)>")
+_LINK = re.compile(r"""[\s"'/](href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']*))""", re.I)
 
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if value is not None and (name == "href" and tag in ("a", "link") or name == "src"):
-                self.found.append(value)
+
+def _found(page: str) -> set[str]:
+    """Every href of an <a> or <link> and every src, as written in the page (entities decoded)."""
+    found = set()
+    for tag in _TAG.finditer(_HIDDEN.sub(lambda m: f"<{m.group(1)}>" if m.group(1) else "", page)):
+        if "=" not in tag.group(2):
+            continue
+        anchor = tag.group(1).lower() in ("a", "link")
+        for link in _LINK.finditer(tag.group(2)):
+            if anchor or link.group(1).lower() == "src":
+                found.add(unescape(link.group(2) or link.group(3) or link.group(4) or ""))
+    return found
 
 
 def _resolve(page_url: str, link: str, rooted_prefix: str) -> str | None:
@@ -49,9 +61,7 @@ class LinkChecker:
         self.context = (frozenset(existing), self.prefix)   # what a check's result depends on, besides the file
 
     def check(self, output, html: bytes, report: Report) -> None:
-        parser = _Links()
-        parser.feed(html.decode("utf-8"))
-        for link in sorted(set(parser.found)):
+        for link in sorted(_found(html.decode("utf-8"))):
             target = _resolve(output.url, link, self.prefix)
             if target is None:
                 continue

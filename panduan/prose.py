@@ -7,10 +7,19 @@ the heading outline. The HTML is finally sanitised with nh3 (the Ammonia
 sanitiser), so raw HTML, scripts, event handlers and `javascript:` links in
 content never reach a reader. Content is never passed through Jinja, so
 template syntax in it is shown as written.
+
+Each body is converted once per build, whichever languages show it: a link
+to another page or a static file is left as a placeholder (`Converted`), and
+each output fills in its own relative, language-localized address.
 """
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
+import os
 import posixpath
+import re
+import threading
 from dataclasses import dataclass, field
 
 import markdown
@@ -21,7 +30,7 @@ from markupsafe import Markup
 from . import urls
 from .load import CONTROL_CHARACTERS, PAGES_DIR
 from .model import Page
-from .problems import Report, did_you_mean, excerpt
+from .problems import Problem, Report, did_you_mean, excerpt
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h2", "h3", "h4",
@@ -38,6 +47,7 @@ ALLOWED_ATTRIBUTES = {
     "li": {"id"}, "sup": {"id"}, "div": {"class"},
 }
 EXTERNAL_SCHEMES = ("http://", "https://", "mailto:", "tel:")
+PARALLEL_FROM = 200   # bodies to convert before a second process pays for its start
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,39 @@ class LinkTargets:
     site_urls: frozenset[str]
     static_files: frozenset[str]   # site paths of files copied from static/
     hidden: dict[str, str] = field(default_factory=dict)   # page source or URL -> why it is not built now
+
+
+@dataclass(frozen=True)
+class Converted:
+    """A body's sanitised HTML in which the address of each internal link is a placeholder,
+    "@<token>-<n>", for `links[n]`: (site path, localized?), resolved per output by `at`.
+    The token is a digest of the body, so no text of the body can pass for a placeholder."""
+
+    html: str
+    token: str
+    links: tuple[tuple[str, bool], ...]
+
+    def at(self, url: str, localize) -> Markup:
+        """The HTML as shown at `url`; `localize` maps a site path to its version in the output's language."""
+        if not self.links:
+            return Markup(self.html)
+
+        def address(found: re.Match) -> str:
+            if found.group(1) != self.token:
+                return found.group(0)
+            path, localized = self.links[int(found.group(2))]
+            return _escape_attribute(urls.relative(url, localize(path) if localized else path))
+
+        return Markup(_PLACEHOLDER.sub(address, self.html))
+
+
+_PLACEHOLDER = re.compile('(?<==")@([0-9a-f]{16})-([0-9]+)')
+
+
+def _escape_attribute(value: str) -> str:
+    """As nh3 (html5ever) writes an attribute value."""
+    return value.replace("&", "&amp;").replace("\xa0", "&nbsp;").replace('"', "&quot;") \
+        .replace("<", "&lt;").replace(">", "&gt;")
 
 
 class _Resolver(Treeprocessor):
@@ -85,8 +128,10 @@ class Prose:
     def __init__(self, targets: LinkTargets, report: Report):
         self.targets, self.report = targets, report
         self.page: Page | None = None
-        self.url = "/"
-        self.localize = lambda path: path
+        self.token = ""
+        self.links: list[tuple[str, bool]] = []
+        self.done: dict[tuple[str, int, str], tuple[Converted, tuple[Problem, ...]]] = {}
+        self.conversions = 0   # Markdown conversions so far (one per distinct body)
         self.markdown = markdown.Markdown(
             extensions=["extra", "sane_lists", "toc"],
             extension_configs={"toc": {"permalink": False}},
@@ -111,14 +156,14 @@ class Prose:
         path, hash_, fragment = target.partition("#")
         if image:
             if path.startswith("/") and path in self.targets.static_files:
-                return urls.relative(self.url, path)
+                return self.placeholder(path, localized=False)
             self.problem(target, f"image '{target}' does not exist",
                          "put the image in static/ and write its path from there, e.g. /img/peta.png")
             return ""
         if path.endswith(".md"):
             source = posixpath.normpath(posixpath.join(posixpath.dirname(self.page.path), path))
             if source in self.targets.page_urls:
-                return urls.relative(self.url, self.localize(self.targets.page_urls[source])) + hash_ + fragment
+                return self.placeholder(self.targets.page_urls[source]) + hash_ + fragment
             if source in self.targets.hidden:
                 return self.not_built(target, self.targets.hidden[source])
             self.problem(target, f"link to '{target}', which does not exist",
@@ -129,11 +174,11 @@ class Prose:
                 if candidate in self.targets.hidden:
                     return self.not_built(target, self.targets.hidden[candidate])
             if path in self.targets.static_files:
-                return urls.relative(self.url, path) + hash_ + fragment
+                return self.placeholder(path, localized=False) + hash_ + fragment
             if path in self.targets.site_urls:
-                return urls.relative(self.url, self.localize(path)) + hash_ + fragment
+                return self.placeholder(path) + hash_ + fragment
             if path + "/" in self.targets.site_urls:
-                return urls.relative(self.url, self.localize(path + "/")) + hash_ + fragment
+                return self.placeholder(path + "/") + hash_ + fragment
             self.problem(target, f"link to '{target}', which does not exist",
                          did_you_mean(path, self.targets.site_urls))
             return ""
@@ -149,16 +194,71 @@ class Prose:
         self.problem(target, f"link to '{target}', a page that is not built now: {why}", hint)
         return ""
 
+    def placeholder(self, path: str, localized: bool = True) -> str:
+        """Stands for the address of site path `path` until `Converted.at` knows the output."""
+        self.links.append((path, localized))
+        return f"@{self.token}-{len(self.links) - 1}"
+
     def convert(self, page: Page, url: str, localize=lambda path: path) -> Markup:
-        """The page's HTML at `url`; `localize` maps a site path to its version in the page's language."""
-        self.page, self.url, self.localize = page, url, localize
+        """The page's HTML at `url`; `localize` maps a site path to its version in the page's language.
+        Its problems go to `report` each time, the Markdown is converted once per build."""
+        converted, problems = self.converted(page)
+        self.report.extend(problems)
+        return converted.at(url, localize)
+
+    def prepare(self, pages: list[Page]) -> None:
+        """Convert the bodies of `pages` ahead, on every core when there are many (the results,
+        and so the problems each output replays, are the same as one by one)."""
+        todo = list({_key(page): page for page in pages if _key(page) not in self.done}.values())
+        processes = min(os.cpu_count() or 1, 4)
+        if len(todo) < PARALLEL_FROM or processes < 2 or threading.active_count() > 1 \
+                or "fork" not in multiprocessing.get_all_start_methods():
+            return   # few, one core, or threads running (watch mode), where forking is unsafe
+        global _FORKED
+        _FORKED = (self, todo)
+        try:
+            with multiprocessing.get_context("fork").Pool(processes) as pool:
+                found = pool.map(_convert_forked, range(len(todo)), chunksize=max(1, len(todo) // (processes * 4)))
+        finally:
+            _FORKED = None
+        for page, result in zip(todo, found):
+            self.done[_key(page)] = result
+        self.conversions += len(todo)
+
+    def converted(self, page: Page) -> tuple[Converted, tuple[Problem, ...]]:
+        """The page's body converted, with the problems found in it."""
+        key = _key(page)
+        if key not in self.done:
+            outer, self.report = self.report, Report()
+            try:
+                self.done[key] = (self._convert(page), tuple(self.report.problems))
+            finally:
+                self.report = outer
+        return self.done[key]
+
+    def _convert(self, page: Page) -> Converted:
+        self.page, self.links = page, []
+        self.token = hashlib.blake2b(f"{page.path}\0{page.body}".encode(), digest_size=8).hexdigest()
         self.markdown.reset()
+        self.conversions += 1
         try:
             html = self.markdown.convert(page.body)
         except RecursionError:   # nesting load.too_deep does not count, e.g. of inline markup
             self.problem("", "is nested too deeply to convert", "make the text's lists, quotes and emphasis flatter")
-            return Markup("")
+            return Converted("", self.token, ())
         clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                           url_schemes={"http", "https", "mailto", "tel"}, link_rel="noopener noreferrer")
-        return Markup(CONTROL_CHARACTERS.sub("", clean))   # from references such as &#1;, which nh3 decodes;
-                                                           # XML feeds cannot hold them
+        # without characters from references such as &#1;, which nh3 decodes; XML feeds cannot hold them
+        return Converted(CONTROL_CHARACTERS.sub("", clean), self.token, tuple(self.links))
+
+
+def _key(page: Page) -> tuple[str, int, str]:
+    return page.path, page.body_line, page.body
+
+
+_FORKED: tuple[Prose, list[Page]] | None = None   # what `Prose.prepare` hands its worker processes
+
+
+def _convert_forked(index: int) -> tuple[Converted, tuple[Problem, ...]]:
+    prose, pages = _FORKED
+    return prose.converted(pages[index])

@@ -72,6 +72,36 @@ def search_files(files: dict[str, bytes], cancelled: Callable[[], bool] | None =
             threading.Thread(target=shutil.rmtree, args=(folder, True), daemon=True).start()
 
 
+class Indexing:
+    """`index(cancelled)` (search_files, or the cache's memo of it) run in a thread, so the build
+    goes on while Pagefind works (the thread mostly waits for Pagefind's process)."""
+
+    def __init__(self, index: Callable[[Callable[[], bool]], dict[str, bytes] | None]):
+        self._stop = threading.Event()
+        self._found: dict[str, bytes] | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(index,), daemon=True)
+        self._thread.start()
+
+    def _run(self, index) -> None:
+        try:
+            self._found = index(self._stop.is_set)
+        except BaseException as error:   # raised again in the build's thread, by `result`
+            self._error = error
+
+    def result(self) -> dict[str, bytes]:
+        """The index (site path -> bytes); raises what indexing raised (ContentError if Pagefind failed)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._found
+
+    def cancel(self) -> None:
+        """Stop Pagefind (the build failed) and wait until it has stopped."""
+        self._stop.set()
+        self._thread.join()
+
+
 def _run_pagefind(folder: Path, cancelled: Callable[[], bool] | None) -> bool:
     """Write the search index into `folder`; False if cancelled; raises ContentError if Pagefind fails."""
     command = [sys.executable, "-m", "pagefind", "--site", str(folder),
