@@ -203,10 +203,6 @@ class FactCheck(_Translated):
     translations: tuple["FactCheck", ...] = ()   # the same entry in other languages (x.en.md)
 
     @property
-    def title(self) -> str:
-        return self.claim
-
-    @property
     def updated(self) -> dt.date:
         """A fact check was last updated when it was last checked."""
         return self.checked
