@@ -104,9 +104,11 @@ def test_change_notes_make_history_updates_page_and_feed(mini):
     assert feed.feed.updated == "2024-01-07T00:00:00+07:00"
     assert [e.title for e in feed.entries] == [
         "Cara Mencoblos: Memperbaiki jam buka TPS: 07.00–13.00 waktu setempat.",
-        "Cara Mencoblos: Menambahkan daftar yang perlu dibawa ke TPS."]
-    assert [e.link for e in feed.entries] == ["https://mini.example/cara-mencoblos/"] * 2
-    assert len({e.id for e in feed.entries}) == 2
+        "Cara Mencoblos: Menambahkan daftar yang perlu dibawa ke TPS.",
+        "Tahapan dimulai: Masa kampanye"]     # the stage started on 28 November 2023 (test_stage_updates.py)
+    assert [e.link for e in feed.entries] == ["https://mini.example/cara-mencoblos/"] * 2 + [
+        "https://mini.example/jadwal/#masa-kampanye"]
+    assert len({e.id for e in feed.entries}) == 3
     assert '<link rel="alternate" type="application/atom+xml"' in page
 
     # the English pages have their own updates page and feed, in English, linking to English pages
@@ -118,7 +120,8 @@ def test_change_notes_make_history_updates_page_and_feed(mini):
     feed = feedparser.parse((out / "en/pembaruan/atom.xml").read_bytes())
     assert feed.bozo == 0, feed.get("bozo_exception")
     assert (feed.feed.title, feed.feed.language) == ("Updates to Mini Guide", "en")
-    assert [e.link for e in feed.entries] == ["https://mini.example/en/cara-mencoblos/"] * 2
+    assert [e.link for e in feed.entries] == ["https://mini.example/en/cara-mencoblos/"] * 2 + [
+        "https://mini.example/en/jadwal/#masa-kampanye"]
     assert not {e.id for e in feed.entries} & {e.id for e in feedparser.parse(
         (out / "pembaruan/atom.xml").read_bytes()).entries}
     assert 'href="../pembaruan/atom.xml"' in english
@@ -142,7 +145,8 @@ def test_an_edit_without_a_note_publishes_nothing(mini):
 
 
 def test_empty_feed_is_still_valid(mini):
-    feed = feedparser.parse((build(mini) / "pembaruan/atom.xml").read_bytes())
+    # before the first stage starts and with no change notes, nothing has happened yet
+    feed = feedparser.parse((build(mini, "2023-11-27T23:59+07:00") / "pembaruan/atom.xml").read_bytes())
     assert feed.bozo == 0 and feed.entries == []
 
 
