@@ -16,7 +16,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 BASE = "https://panduan-pemilu.example"
 STAGES = yaml.safe_load((REPO / "content" / "schedule.yaml").read_text(encoding="utf-8"))["stages"]
 TITLES = {s["id"]: s["title"] for s in STAGES}
-BEGAN = {lang: yaml.safe_load((REPO / "i18n" / f"{lang}.yaml").read_text(encoding="utf-8"))["stage_updates"]["began"]
+BEGAN = {lang: yaml.safe_load((REPO / "i18n" / f"{lang}.yaml").read_text(encoding="utf-8"))["stage_updates"]["entry"]
          for lang in ("id", "en")}
 MOMENTS = {   # name -> (now, the stage whose entry must come first)
     "campaign": ("2024-01-10T10:00:00+07:00", "debat-capres-2"),
