@@ -238,11 +238,11 @@ def test_untranslated_page_and_fact_check_keep_their_english_address_but_are_no_
     assert '<div lang="id">\n<h1>Tentang</h1>' in about and "Skip to content" in about
     check = (site / "en/cek-fakta/tps-didenda/index.html").read_text(encoding="utf-8")
     assert '<p class="claim">The claim that circulated: <q lang="id">Pemilih yang tidak datang ke TPS didenda</q>' in check
-    assert '<dd lang="id">grup percakapan uji</dd>' in check and '<div class="prose" lang="id">' in check
+    assert '<dd lang="id">grup percakapan uji</dd>' in check and '<div class="prose" data-pagefind-weight="0.5" lang="id">' in check
     review = claim_review(check)
     assert (review["inLanguage"], review["url"]) == ("id", f"{base}/cek-fakta/tps-didenda/")
     listing = (site / "en/cek-fakta/index.html").read_text(encoding="utf-8")
-    assert '<h2><a href="tps-didenda/"><span class="verdict verdict-hoaks">Hoax</span><span class="visually-hidden">:' \
+    assert '<h2 data-pagefind-weight="2"><a href="tps-didenda/"><span class="verdict verdict-hoaks">Hoax</span><span class="visually-hidden">:' \
         '</span> <span lang="id">' in listing
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert f"<loc>{base}/en/tentang/</loc>" not in sitemap and f"{base}/en/tentang/" not in sitemap
