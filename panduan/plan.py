@@ -238,16 +238,17 @@ def _plan_language(guide: Guide, lang: str, root: str, catalogues: Catalogues, r
         claimed[root + url] = page.path
         inputs = (page.path, SOURCES) + tuple(i for block in page.blocks for i in BLOCK_INPUTS[block]) + catalogue
         outputs.append(Output(root + url, "page.html", page.title, inputs, page=page, lang=lang, key=url))
-    outputs += _plan_fact_checks(guide, lang, root, claimed, catalogue, title, report)
+    outputs += _plan_fact_checks(guide, lang, root, claimed, catalogue, functools.partial(catalogues.plain, lang),
+                                 report)
     return outputs
 
 
 def fact_check_title(check: FactCheck, text) -> str:
     """A fact check's title (<title>, og:title, share text, search results): the verdict, then the
     fact, never the bare claim, which a forwarded link would otherwise spread. `text` is the
-    language's catalogue text."""
+    language's plain catalogue text (Catalogues.plain)."""
     verdict = text("verdict." + check.verdict.replace("-", "_"))
-    return text("claims.title").format(verdict=verdict, fact=check.summary)
+    return text("claims.title", verdict=verdict, fact=check.summary)
 
 
 def _plan_fact_checks(guide: Guide, lang: str, root: str, claimed: dict[str, str], catalogue: tuple[str, ...],
