@@ -8,7 +8,11 @@ that are untracked or have uncommitted changes. Git is part of the source
 tree, so reading it keeps the build a function of (source tree, now).
 
 Change notes (`changes:` in a page's front matter) make the updates page and
-the Atom feed; an edit without a note publishes nothing, as on GOV.UK.
+the Atom feed; an edit without a note publishes nothing, as on GOV.UK. Besides
+them, every stage of the schedule announces itself there on its first day: as
+of "now", each stage that has started is an entry, derived from
+content/schedule.yaml alone, so the history of the election (campaign, quiet
+period, voting day, results...) is in the feed of every build that follows it.
 """
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .load import SOURCE_FOLDERS
-from .model import Guide, Page
+from .model import Guide, Page, Stage
 
 
 SOURCES = ("guide.yaml", *SOURCE_FOLDERS)   # not _site/ or .cache/: thousands of files git need not look at
@@ -89,11 +93,13 @@ def _git(root: Path, *args: str) -> str | None:
 
 @dataclass(frozen=True)
 class Update:
-    """One change note, as listed on the updates page and in the feed."""
+    """One entry of the updates page and the feed: an editor's change note on a page, or a
+    stage of the schedule that started that day (`stage`; then `page` is None)."""
     date: dt.date
     note: str
-    page: Page
+    page: Page | None
     number: int        # position among the page's notes of that date, for a stable id
+    stage: Stage | None = None
 
 
 @dataclass
@@ -126,12 +132,15 @@ class History:
         return max(day, since) if since is not None else day
 
 
-def updates(guide: Guide) -> tuple[Update, ...]:
-    """Every published change note, newest first (then by page address)."""
-    found = []
+def updates(guide: Guide, today: dt.date) -> tuple[Update, ...]:
+    """Every published change note and every stage started by `today`, newest first; on one
+    day the stages first (in the schedule's order), then the notes by page address."""
+    found = [Update(stage.start, stage.description, None, number, stage)
+             for number, stage in enumerate(guide.stages) if stage.start <= today]
     for page in guide.pages:
         counted: dict[dt.date, int] = {}
         for change in sorted(page.changes, key=lambda c: c.date):
             counted[change.date] = counted.get(change.date, 0) + 1
             found.append(Update(change.date, change.note, page, counted[change.date]))
-    return tuple(sorted(found, key=lambda u: (-u.date.toordinal(), u.page.slug, u.number)))
+    return tuple(sorted(found, key=lambda u: (-u.date.toordinal(), u.page is not None,
+                                              u.page.slug if u.page else "", u.number)))

@@ -69,7 +69,8 @@ class Living:
         self.config = guides[self.default].config
         self.zone = ZoneInfo(self.config.timezone)
         self.history = History(git_dates(root, self.config.timezone))
-        self.updates = {lang: updates(guide) for lang, guide in guides.items()}
+        today = clock.now.astimezone(self.zone).date()
+        self.updates = {lang: updates(guide, today) for lang, guide in guides.items()}
         # a translation's page also reads its original's shared fields (dates, sources, blocks)
         self.originals = {t.path: p.path for p in guides[self.default].pages for t in p.translations}
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import dataclasses
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -30,10 +31,17 @@ class Citation:
     publisher: str
     url: str | None
     date: dt.date | None
-    # the document's name after the publisher in a link to it ("Sumber: KPU, PKPU 3/2022"), heard
-    # by screen readers only; set (its `short`, else its title) when another source has the same
-    # publisher, so that links to two of a publisher's documents do not sound the same
+    # the document's name after the publisher in a link to it ("Sumber: KPU, PKPU 3/2022"): its
+    # `short`, else, when another source has the same publisher, its title, so that links to two
+    # of a publisher's documents never read the same
     document_name: str | None = None
+
+    @property
+    def publisher_short(self) -> str:
+        """The abbreviation a publisher's name ends with in brackets ("Komisi Pemilihan Umum (KPU)":
+        KPU), else the whole name: the full name is on the sources page."""
+        found = re.fullmatch(r".+ \(([^\s()]+)\)", self.publisher)
+        return found.group(1) if found else self.publisher
 
 
 @dataclass(frozen=True)
@@ -203,10 +211,6 @@ class FactCheck(_Translated):
     translations: tuple["FactCheck", ...] = ()   # the same entry in other languages (x.en.md)
 
     @property
-    def title(self) -> str:
-        return self.claim
-
-    @property
     def updated(self) -> dt.date:
         """A fact check was last updated when it was last checked."""
         return self.checked
@@ -332,7 +336,7 @@ def _read_sources(tree: SourceTree, report: Report):
     publishers = Counter(item["publisher"] for item in complete)
     for item in complete:
         found[item["id"]] = Citation(item["id"], item["title"], item["publisher"], item["url"], item["date"],
-                                     item["short"] or item["title"] if publishers[item["publisher"]] > 1 else None)
+                                     item["short"] or (item["title"] if publishers[item["publisher"]] > 1 else None))
         lines[item["id"]] = item.where()
     named = {item["id"] for item in items if item.get("id")} if data is not None else None
     return dict(sorted(found.items())), lines, named

@@ -238,12 +238,21 @@ def _plan_language(guide: Guide, lang: str, root: str, catalogues: Catalogues, r
         claimed[root + url] = page.path
         inputs = (page.path, SOURCES) + tuple(i for block in page.blocks for i in BLOCK_INPUTS[block]) + catalogue
         outputs.append(Output(root + url, "page.html", page.title, inputs, page=page, lang=lang, key=url))
-    outputs += _plan_fact_checks(guide, lang, root, claimed, catalogue, report)
+    outputs += _plan_fact_checks(guide, lang, root, claimed, catalogue, functools.partial(catalogues.plain, lang),
+                                 report)
     return outputs
 
 
+def fact_check_title(check: FactCheck, text) -> str:
+    """A fact check's title (<title>, og:title, share text, search results): the verdict, then the
+    fact, never the bare claim, which a forwarded link would otherwise spread. `text` is the
+    language's plain catalogue text (Catalogues.plain)."""
+    verdict = text("verdict." + check.verdict.replace("-", "_"))
+    return text("claims.title", verdict=verdict, fact=check.summary)
+
+
 def _plan_fact_checks(guide: Guide, lang: str, root: str, claimed: dict[str, str], catalogue: tuple[str, ...],
-                      report: Report) -> list[Output]:
+                      text, report: Report) -> list[Output]:
     outputs = []
     for check in guide.fact_checks:
         url = fact_check_url(check.slug)
@@ -253,6 +262,7 @@ def _plan_fact_checks(guide: Guide, lang: str, root: str, claimed: dict[str, str
                            "set a different 'slug:' in the front matter")
             continue
         claimed[root + url] = check.path
-        outputs.append(Output(root + url, "factcheck.html", check.claim, (check.path, SOURCES) + catalogue,
+        outputs.append(Output(root + url, "factcheck.html", fact_check_title(check, text),
+                              (check.path, SOURCES) + catalogue,
                               page=check, lang=lang, key=url))
     return outputs

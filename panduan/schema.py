@@ -454,8 +454,8 @@ SOURCE = Schema("source", {
     "id": Field(Slug(), "short name other files use to cite it, e.g. pkpu-3-2022"),
     "title": Field(Text(), "what the document or article is", translatable=True),
     "publisher": Field(Text(), "who published it"),
-    "short": Field(Text(), "a few words naming the document, e.g. PKPU 3/2022: screen readers hear them in "
-                   "links to it when another source has the same publisher (default: the title)", required=False,
+    "short": Field(Text(), "a few words naming the document, e.g. PKPU 3/2022, shown after the publisher in "
+                   "every link to it (default: the title, when another source has the same publisher)", required=False,
                    translatable=True),
     "url": Field(Url(), "where the public can read it", required=False),
     "date": Field(Date(), "when it was published", required=False),

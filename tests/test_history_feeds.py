@@ -13,7 +13,7 @@ import vobject
 
 from sites import NOW, REPO, commit_all, git, run_build, tree_bytes
 
-UPDATED = re.compile(r'<p class="updated">Terakhir diperbarui: <time datetime="([0-9-]+)">([^<]+)</time></p>')
+UPDATED = re.compile(r'<p class="updated" data-pagefind-ignore>Terakhir diperbarui: <time datetime="([0-9-]+)">([^<]+)</time></p>')
 
 
 def updated(out: Path, page: str) -> tuple[str, str] | None:
@@ -46,7 +46,7 @@ def test_last_updated_from_git_front_matter_or_nothing(mini):
     assert updated(out, "jadwal/index.html") == ("2024-01-05", "5 Januari 2024")
     assert "Status ini berlaku sejak 28 November 2023." in (out / "jadwal/index.html").read_text(encoding="utf-8")
     # an English page changes with its own file and with the original it shares fields with
-    assert '<p class="updated">Last updated: <time datetime="2024-01-08">8 January 2024</time></p>' in \
+    assert '<p class="updated" data-pagefind-ignore>Last updated: <time datetime="2024-01-08">8 January 2024</time></p>' in \
         (out / "en/lapor-hoaks/index.html").read_text(encoding="utf-8")
 
     # an uncommitted edit has no true date yet: nothing is shown rather than a wrong one
@@ -104,9 +104,11 @@ def test_change_notes_make_history_updates_page_and_feed(mini):
     assert feed.feed.updated == "2024-01-07T00:00:00+07:00"
     assert [e.title for e in feed.entries] == [
         "Cara Mencoblos: Memperbaiki jam buka TPS: 07.00–13.00 waktu setempat.",
-        "Cara Mencoblos: Menambahkan daftar yang perlu dibawa ke TPS."]
-    assert [e.link for e in feed.entries] == ["https://mini.example/cara-mencoblos/"] * 2
-    assert len({e.id for e in feed.entries}) == 2
+        "Cara Mencoblos: Menambahkan daftar yang perlu dibawa ke TPS.",
+        "Tahapan pemilu: Masa kampanye"]     # the stage started on 28 November 2023 (test_stage_updates.py)
+    assert [e.link for e in feed.entries] == ["https://mini.example/cara-mencoblos/"] * 2 + [
+        "https://mini.example/jadwal/#masa-kampanye"]
+    assert len({e.id for e in feed.entries}) == 3
     assert '<link rel="alternate" type="application/atom+xml"' in page
 
     # the English pages have their own updates page and feed, in English, linking to English pages
@@ -118,7 +120,8 @@ def test_change_notes_make_history_updates_page_and_feed(mini):
     feed = feedparser.parse((out / "en/pembaruan/atom.xml").read_bytes())
     assert feed.bozo == 0, feed.get("bozo_exception")
     assert (feed.feed.title, feed.feed.language) == ("Updates to Mini Guide", "en")
-    assert [e.link for e in feed.entries] == ["https://mini.example/en/cara-mencoblos/"] * 2
+    assert [e.link for e in feed.entries] == ["https://mini.example/en/cara-mencoblos/"] * 2 + [
+        "https://mini.example/en/jadwal/#masa-kampanye"]
     assert not {e.id for e in feed.entries} & {e.id for e in feedparser.parse(
         (out / "pembaruan/atom.xml").read_bytes()).entries}
     assert 'href="../pembaruan/atom.xml"' in english
@@ -142,7 +145,8 @@ def test_an_edit_without_a_note_publishes_nothing(mini):
 
 
 def test_empty_feed_is_still_valid(mini):
-    feed = feedparser.parse((build(mini) / "pembaruan/atom.xml").read_bytes())
+    # before the first stage starts and with no change notes, nothing has happened yet
+    feed = feedparser.parse((build(mini, "2023-11-27T23:59+07:00") / "pembaruan/atom.xml").read_bytes())
     assert feed.bozo == 0 and feed.entries == []
 
 
@@ -176,7 +180,7 @@ def test_calendar_has_every_stage_as_all_day_events(default_site):
     text = (default_site / "jadwal.ics").read_bytes().decode("utf-8")
     calendar = vobject.readOne(text)
     events = {event.uid.value: event for event in calendar.vevent_list}
-    assert len(events) == len(calendar.vevent_list) == 21
+    assert len(events) == len(calendar.vevent_list) == 22
     vote = events["pemungutan-suara@panduan-pemilu.example"]
     assert vote.dtstart.value == dt.date(2024, 2, 14) and vote.dtend.value == dt.date(2024, 2, 15)
     campaign = events["masa-kampanye@panduan-pemilu.example"]
@@ -198,7 +202,7 @@ def test_calendar_has_every_stage_as_all_day_events(default_site):
 def test_english_calendars_are_in_english_with_their_own_uids(default_site):
     calendar = vobject.readOne((default_site / "en/jadwal.ics").read_text(encoding="utf-8"))
     events = {event.uid.value: event for event in calendar.vevent_list}
-    assert len(events) == 21
+    assert len(events) == 22
     campaign = events["masa-kampanye@en.panduan-pemilu.example"]
     assert (campaign.summary.value, campaign.dtstart.value) == ("Campaign period", dt.date(2023, 11, 28))
     assert campaign.url.value == "https://panduan-pemilu.example/en/jadwal/"

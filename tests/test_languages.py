@@ -56,8 +56,8 @@ def test_fact_checks_are_in_english_with_their_translations(site):
     indonesian = (site / "cek-fakta/golput-dipenjara/index.html").read_text(encoding="utf-8")
     main = text(english[english.index("<main"):english.index("</main>")])
     assert '<html lang="en">' in english and 'lang="id"' not in english[english.index("<main"):]
-    assert "“People who abstain from voting (golput) can be sent to prison”" in main
-    assert "Hoax Not voting is not a crime." in main and "Explanation" in main and "dipenjara" not in main
+    assert "The claim that circulated: People who abstain from voting (golput) can be sent to prison" in main
+    assert "Hoax : Not voting is not a crime." in main and "Explanation" in main and "dipenjara" not in main
     pair = [("id", f"{base}/cek-fakta/golput-dipenjara/"), ("en", f"{base}/en/cek-fakta/golput-dipenjara/"),
             ("x-default", f"{base}/cek-fakta/golput-dipenjara/")]
     assert head_links(english) == head_links(indonesian) == pair
@@ -71,7 +71,8 @@ def test_fact_checks_are_in_english_with_their_translations(site):
     assert (original["inLanguage"], original["claimReviewed"]) == ("id", "Golput atau tidak memilih bisa dipenjara")
     assert 'href="../../mengapa-memilih/"' in english     # links in the explanation lead to English pages
     listing = text((site / "en/cek-fakta/index.html").read_text(encoding="utf-8"))
-    assert "Fact Checks" in listing and "“People who abstain from voting (golput) can be sent to prison”" in listing
+    assert "Fact Checks" in listing and "Hoax : Not voting is not a crime." in listing
+    assert "The claim that circulated: People who abstain from voting (golput) can be sent to prison" in listing
 
 
 def test_dates_and_numbers_follow_the_language(site):
@@ -236,12 +237,13 @@ def test_untranslated_page_and_fact_check_keep_their_english_address_but_are_no_
     about = (site / "en/tentang/index.html").read_text(encoding="utf-8")
     assert '<div lang="id">\n<h1>Tentang</h1>' in about and "Skip to content" in about
     check = (site / "en/cek-fakta/tps-didenda/index.html").read_text(encoding="utf-8")
-    assert '<h1 lang="id">“Pemilih yang tidak datang ke TPS didenda”</h1>' in check
-    assert '<dd lang="id">grup percakapan uji</dd>' in check and '<div class="prose" lang="id">' in check
+    assert '<p class="claim">The claim that circulated: <q lang="id">Pemilih yang tidak datang ke TPS didenda</q>' in check
+    assert '<dd lang="id">grup percakapan uji</dd>' in check and '<div class="prose" data-pagefind-weight="0.5" lang="id">' in check
     review = claim_review(check)
     assert (review["inLanguage"], review["url"]) == ("id", f"{base}/cek-fakta/tps-didenda/")
     listing = (site / "en/cek-fakta/index.html").read_text(encoding="utf-8")
-    assert '<h2 lang="id"><a href="tps-didenda/">' in listing
+    assert '<h2 data-pagefind-weight="2"><a href="tps-didenda/"><span class="verdict verdict-hoaks">Hoax</span><span class="visually-hidden">:' \
+        '</span> <span lang="id">' in listing
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert f"<loc>{base}/en/tentang/</loc>" not in sitemap and f"{base}/en/tentang/" not in sitemap
     assert f"<url><loc>{base}/tentang/</loc></url>" in sitemap

@@ -15,7 +15,10 @@
   function load() {
     if (!engine) {
       engine = import(loader.href).then(function (pagefind) {
-        return pagefind.options({ baseUrl: new URL("../", loader).pathname }).then(function () { return pagefind; });
+        /* a match in a page's title or its summary (data-pagefind-meta, templates/page.html), which say
+           what the page answers, counts more than one in its text: tests/browser/test_search_relevance.py */
+        return pagefind.options({ baseUrl: new URL("../", loader).pathname, ranking: { metaWeights: { title: 5, summary: 4 } } })
+          .then(function () { return pagefind; });
       });
     }
     return engine;
