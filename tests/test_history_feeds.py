@@ -176,7 +176,7 @@ def test_calendar_has_every_stage_as_all_day_events(default_site):
     text = (default_site / "jadwal.ics").read_bytes().decode("utf-8")
     calendar = vobject.readOne(text)
     events = {event.uid.value: event for event in calendar.vevent_list}
-    assert len(events) == len(calendar.vevent_list) == 21
+    assert len(events) == len(calendar.vevent_list) == 22   # every stage of content/schedule.yaml
     vote = events["pemungutan-suara@panduan-pemilu.example"]
     assert vote.dtstart.value == dt.date(2024, 2, 14) and vote.dtend.value == dt.date(2024, 2, 15)
     campaign = events["masa-kampanye@panduan-pemilu.example"]
@@ -198,7 +198,7 @@ def test_calendar_has_every_stage_as_all_day_events(default_site):
 def test_english_calendars_are_in_english_with_their_own_uids(default_site):
     calendar = vobject.readOne((default_site / "en/jadwal.ics").read_text(encoding="utf-8"))
     events = {event.uid.value: event for event in calendar.vevent_list}
-    assert len(events) == 21
+    assert len(events) == 22
     campaign = events["masa-kampanye@en.panduan-pemilu.example"]
     assert (campaign.summary.value, campaign.dtstart.value) == ("Campaign period", dt.date(2023, 11, 28))
     assert campaign.url.value == "https://panduan-pemilu.example/en/jadwal/"
