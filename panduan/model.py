@@ -435,10 +435,10 @@ def _read_tickets(tree: SourceTree, report: Report, cite: _Citer, parties: tuple
         for supporter in item["supporters"]:
             if not _complete(supporter, schema.SUPPORTER):
                 continue
+            source = cite(supporter["source"], path, supporter.value_where("source"))
             found = party(supporter["party"], supporter.value_where("party"), item["number"])
             if found is not None:
-                supporters.append(Supporter(found, cite(supporter["source"], path,
-                                                        supporter.value_where("source"))))
+                supporters.append(Supporter(found, source))
         result = item["result"]
         tickets.append(Ticket(
             item["number"], item["president"], item["vice_president"], tuple(members), tuple(supporters),
