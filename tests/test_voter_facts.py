@@ -112,7 +112,7 @@ def test_golput_is_no_crime_but_buying_abstention_is_citing_the_law(default_site
         page = html(default_site, f"cek-fakta/{slug}/index.html")
         assert "sumber/#pkpu-25-2023" in page and "infopublik-suara-sah" not in page, slug
     assert "Pasal 515" in text(default_site, "tanya-jawab/index.html")
-    assert "Yang pidana adalah memberi atau menjanjikan uang" in text(default_site, "cetak/index.html")
+    assert "memberi atau menjanjikan uang supaya orang tidak memilih adalah tindak pidana" in text(default_site, "cetak/index.html")
 
 
 def test_both_stages_of_the_parties_are_shown(default_site):
