@@ -127,11 +127,19 @@ class Result:
 
 
 @dataclass(frozen=True)
+class Supporter:
+    """A party that backs a ticket without formally nominating it (partai pendukung)."""
+    party: Party
+    source: Citation
+
+
+@dataclass(frozen=True)
 class Ticket:
     number: int
     president: str
     vice_president: str
-    parties: tuple[Party, ...]
+    parties: tuple[Party, ...]              # nominating parties (pengusung), as KPU set them
+    supporters: tuple[Supporter, ...]       # supporting parties (pendukung), each with its own source
     source: Citation
     result: Result | None
 
@@ -405,27 +413,39 @@ def _read_tickets(tree: SourceTree, report: Report, cite: _Citer, parties: tuple
     path = "content/tickets.yaml"
     by_number = {party.number: party for party in parties}
     supporting: dict[int, int] = {}
+
+    def party(number: int, where, ticket: int) -> Party | None:
+        """The party with this ballot number, once across all tickets (nominating or supporting)."""
+        if number not in by_number:
+            if named is not None and number not in named:
+                report.add(path, *where, f"ticket {ticket} names party {number}, "
+                           "which is not in content/parties.yaml", "use the party's ballot number")
+            return None
+        if number in supporting:
+            report.add(path, *where, f"party {number} supports ticket {supporting[number]} and "
+                       f"ticket {ticket}", "a party supports one ticket only")
+            return None
+        supporting[number] = ticket
+        return by_number[number]
+
     tickets = []
     for item in _unique(schema.read_list(_data(tree, path), "tickets", schema.TICKET, path, report),
                         "number", path, report, "ballot number"):
         if not _complete(item, schema.TICKET):
             continue
-        members = []
-        for index, number in enumerate(item["parties"]):
-            where = item["parties"].where(index)
-            if number not in by_number:
-                if named is not None and number not in named:
-                    report.add(path, *where, f"ticket {item['number']} names party {number}, "
-                               "which is not in content/parties.yaml", "use the party's ballot number")
-            elif number in supporting:
-                report.add(path, *where, f"party {number} supports ticket {supporting[number]} and "
-                           f"ticket {item['number']}", "a party supports one ticket only")
-            else:
-                supporting[number] = item["number"]
-                members.append(by_number[number])
+        members = [found for index, number in enumerate(item["parties"])
+                   if (found := party(number, item["parties"].where(index), item["number"])) is not None]
+        supporters = []
+        for supporter in item["supporters"]:
+            if not _complete(supporter, schema.SUPPORTER):
+                continue
+            source = cite(supporter["source"], path, supporter.value_where("source"))
+            found = party(supporter["party"], supporter.value_where("party"), item["number"])
+            if found is not None:
+                supporters.append(Supporter(found, source))
         result = item["result"]
         tickets.append(Ticket(
-            item["number"], item["president"], item["vice_president"], tuple(members),
+            item["number"], item["president"], item["vice_president"], tuple(members), tuple(supporters),
             cite(item["source"], path, item.value_where("source")),
             Result(result["percent"], cite(result["source"], path, result.value_where("source")))
             if _complete(result, schema.RESULT) else None))

@@ -540,11 +540,20 @@ RESULT = Schema("result", {
     "source": Field(Slug(), "source id"),
 })
 
+SUPPORTER = Schema("supporting party", {
+    "party": Field(Integer(minimum=1, maximum=999), "the party's ballot number"),
+    "source": Field(Slug(), "source id of the party's own announcement of its support"),
+})
+
 TICKET = Schema("ticket", {
     "number": Field(Integer(minimum=1, maximum=999), "ballot number (nomor urut)"),
     "president": Field(Text(), "presidential candidate"),
     "vice_president": Field(Text(), "vice-presidential candidate"),
-    "parties": Field(ListOf(Integer(minimum=1, maximum=999), unique=True), "supporting parties, by ballot number"),
+    "parties": Field(ListOf(Integer(minimum=1, maximum=999), unique=True),
+                     "nominating parties (partai pengusung) as KPU set them, by ballot number"),
+    "supporters": Field(ListOf(Record(SUPPORTER)),
+                        "parties that back the ticket without nominating it (partai pendukung)",
+                        required=False, default=()),
     "source": Field(Slug(), "source id"),
     "result": Field(Record(RESULT), "official result", required=False),
 })

@@ -180,7 +180,7 @@ def test_calendar_has_every_stage_as_all_day_events(default_site):
     text = (default_site / "jadwal.ics").read_bytes().decode("utf-8")
     calendar = vobject.readOne(text)
     events = {event.uid.value: event for event in calendar.vevent_list}
-    assert len(events) == len(calendar.vevent_list) == 22
+    assert len(events) == len(calendar.vevent_list) == 23   # every stage of content/schedule.yaml
     vote = events["pemungutan-suara@panduan-pemilu.example"]
     assert vote.dtstart.value == dt.date(2024, 2, 14) and vote.dtend.value == dt.date(2024, 2, 15)
     campaign = events["masa-kampanye@panduan-pemilu.example"]

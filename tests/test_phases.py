@@ -36,7 +36,7 @@ PHASES = [
      ["Masa kampanye sedang berlangsung"]),
     ("2024-02-14T08:00+07:00", "Hari pemungutan suara",
      ["Hari ini hari pemungutan suara", "07.00 sampai 13.00 waktu setempat (WIB, WITA, atau WIT)", "e-KTP",
-      "Surat suara presiden harus sudah ditandatangani Ketua KPPS"],
+      "Kelima surat suara harus sudah ditandatangani Ketua KPPS", "Di mana TPS saya?"],
      ["hari lagi", "Suara sedang dihitung"]),
     ("2024-03-01T12:00+07:00", "Penghitungan dan rekapitulasi suara",
      ["Suara sedang dihitung dan direkapitulasi", "KPU menetapkan hasil resmi pada 20 Maret 2024"],

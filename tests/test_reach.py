@@ -79,7 +79,7 @@ def test_fact_checks_have_a_list_and_a_claim_review_each(site):
             assert review["reviewRating"]["ratingValue"] == 1
     golput = (site / "cek-fakta/golput-dipenjara/index.html").read_text(encoding="utf-8")
     assert '<span class="verdict verdict-hoaks">Hoaks</span>' in golput
-    assert 'href="../../sumber/#infopublik-suara-sah"' in golput
+    assert 'href="../../sumber/#uu-7-2017"' in golput   # the law, not an infographic (issue 10)
 
 
 def cite_links(html: str) -> dict[str, set[str]]:

@@ -56,8 +56,9 @@ def test_modify_a_page(live, tmp_path):
 
 
 def test_create_a_page_lists_it_everywhere(live, tmp_path):
+    # order 0: first in page lists, so within the footer's first twelve pages of the real guide
     new = live.root / "content/pages/baru.md"
-    edit(live, lambda root: new.write_text(PAGE.format(title="Halaman Baru", order=30, body="Isi baru.")))
+    edit(live, lambda root: new.write_text(PAGE.format(title="Halaman Baru", order=0, body="Isi baru.")))
     site = assert_same_as_clean(live, tmp_path)
     assert "Isi baru." in site["baru/index.html"].decode()
     assert "Halaman Baru" in site["cara-mencoblos/index.html"].decode()
