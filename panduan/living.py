@@ -21,6 +21,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import urls
+from .charts import results_view
 from .history import History, git_dates, updates
 from .i18n import CATALOGUE_DIR, Catalogues
 from .ical import calendar_files
@@ -134,6 +135,7 @@ class Living:
             "feed_updated": functools.partial(self.feed_updated, lang),
             "day_start": self.day_start,
             "absolute": self.absolute(lang),
+            "results": results_view(self.guides[lang].results, self.guides[lang], self.clock.now),
         }
 
     def files(self) -> dict[str, bytes]:

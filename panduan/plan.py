@@ -25,6 +25,7 @@ SCHEDULE = "content/schedule.yaml"
 PARTIES = "content/parties.yaml"
 TICKETS = "content/tickets.yaml"
 NUMBERS = "content/numbers.yaml"
+RESULTS = "content/results.yaml"
 TITLE_KEYS = ("title.schedule", "title.parties", "title.tickets", "title.sources", "title.not_found",
               "title.updates", "title.calendar", "title.voting_day_calendar", "title.fact_checks", "title.search")
 # made once, in the default language, for the whole site: they are for machines, not readers
@@ -237,7 +238,10 @@ def _plan_language(guide: Guide, lang: str, root: str, catalogues: Catalogues, r
             continue
         claimed[root + url] = page.path
         inputs = (page.path, SOURCES) + tuple(i for block in page.blocks for i in BLOCK_INPUTS[block]) + catalogue
-        outputs.append(Output(root + url, "page.html", page.title, inputs, page=page, lang=lang, key=url))
+        if page.charts:   # drawn from the results, which show from the moment they are official
+            inputs += (RESULTS, TICKETS, PARTIES)
+        outputs.append(Output(root + url, "page.html", page.title, inputs, uses_now=bool(page.charts), page=page,
+                              lang=lang, key=url))
     outputs += _plan_fact_checks(guide, lang, root, claimed, catalogue, report)
     return outputs
 

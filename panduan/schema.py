@@ -463,6 +463,58 @@ NUMBER = Schema("key number", {
     "source": Field(Slug(), "source id"),
 })
 
+# Official results (content/results.yaml): shown only from `official_at`; `results.py` checks them.
+TICKET_VOTES = Schema("ticket result", {
+    "number": Field(Integer(minimum=1), "the ticket's ballot number (content/tickets.yaml)"),
+    "votes": Field(Integer(minimum=0), "valid votes for the ticket"),
+    "percent": Field(Number(), "share of valid votes, as the source rounds it, e.g. 24.95"),
+})
+
+PARTY_VOTES = Schema("party result", {
+    "number": Field(Integer(minimum=1), "the party's ballot number (content/parties.yaml)"),
+    "votes": Field(Integer(minimum=0), "valid votes for the party"),
+    "percent": Field(Number(), "share of valid votes, as the source rounds it, e.g. 16.72"),
+    "seats": Field(Integer(minimum=0), "seats won"),
+})
+
+PRESIDENTIAL_RESULT = Schema("presidential result", {
+    "valid_votes": Field(Integer(minimum=1), "all valid votes; the tickets' votes add up to it"),
+    "tickets": Field(ListOf(Record(TICKET_VOTES)), "votes per ticket"),
+    "source": Field(Slug(), "source id of the figures"),
+})
+
+DPR_RESULT = Schema("DPR result", {
+    "valid_votes": Field(Integer(minimum=1), "all valid votes; the parties' votes add up to it"),
+    "threshold_percent": Field(Number(), "share of valid votes a party needs for seats (ambang batas), e.g. 4"),
+    "seats_total": Field(Integer(minimum=1), "seats in the house; the parties' seats add up to it"),
+    "parties": Field(ListOf(Record(PARTY_VOTES)), "votes and seats per party"),
+    "source": Field(Slug(), "source id of the votes"),
+    "seats_source": Field(Slug(), "source id of the seats"),
+})
+
+TURNOUT = Schema("turnout", {
+    "race": Field(Choice("presidential", "dpr"), "which election: presidential or dpr"),
+    "year": Field(Integer(minimum=1955), "the election's year"),
+    "percent": Field(Number(), "voters who voted, as a share of registered voters"),
+    "source": Field(Slug(), "source id"),
+})
+
+RESULTS = Schema("results", {
+    "official_at": Field(DateTime(), "when the results became official (KPU's decree); before it the guide shows "
+                         "no numbers, only when they are expected"),
+    "expected": Field(Date(), "when the official results are expected, shown before official_at"),
+    "stage": Field(Slug(), "id of the stage in content/schedule.yaml at which they become official",
+                   required=False),
+    "decree": Field(Text(), "the decree that made them official, e.g. Keputusan KPU 360/2024", translatable=True),
+    "source": Field(Slug(), "source id of the decree"),
+    "presidential": Field(Record(PRESIDENTIAL_RESULT), "the presidential election"),
+    "dpr": Field(Record(DPR_RESULT), "the DPR election"),
+    "turnout": Field(ListOf(Record(TURNOUT)), "turnout per election and year", required=False, default=()),
+})
+
+# Pictures a page may show after its text (front matter `charts:`), drawn from content/results.yaml.
+CHARTS = ("presidential", "dpr_seats", "dpr_votes", "turnout")
+
 BLOCKS = ("ballots", "report_channels", "key_numbers")
 LAYOUTS = ("page", "faq", "print")
 
@@ -508,6 +560,9 @@ PAGE = Schema("page front matter", {
     "sources": Field(ListOf(Slug(), unique=True), "source ids cited on the page", required=False, default=()),
     "blocks": Field(ListOf(Choice(*BLOCKS), unique=True), "data sections shown after the text", required=False,
                     default=()),
+    "charts": Field(ListOf(Choice(*CHARTS), unique=True), "pictures with their numbers as a table, shown after "
+                    "the text and blocks: presidential, dpr_seats, dpr_votes, turnout (from content/results.yaml)",
+                    required=False, default=()),
     **WINDOW,
     "updated": Field(Date(), "last updated (default: the last git commit of the file)", required=False),
     "changes": Field(ListOf(Record(CHANGE)), "change notes for readers, any order", required=False, default=()),
