@@ -317,11 +317,6 @@ def build_guide(tree: SourceTree, report: Report) -> Guide | None:
     fact_checks = _read_fact_checks(tree, report, cite, default)
     results = read_results(_data(tree, "content/results.yaml"), report, cite, zone,
                            {p.number: p for p in parties}, {t.number: t for t in tickets}, {s.id for s in stages})
-    if results is None and "content/results.yaml" not in tree.files:
-        for page in pages:
-            if page.charts:
-                report.add(page.path, 1, 1, f"charts {', '.join(page.charts)} need content/results.yaml, which "
-                           "does not exist", "create content/results.yaml (see README.md), or remove 'charts:'")
     for source_id, where in source_lines.items():
         if source_id not in cite.cited:
             report.warn("content/sources.yaml", *where, f"source '{source_id}' is never cited",
@@ -508,6 +503,10 @@ def _read_pages(tree: SourceTree, report: Report, cite: _Citer, zone: ZoneInfo,
         citations = _citations(item["sources"], path, cite)
         changes = tuple(sorted((Change(c["date"], c["note"]) for c in item["changes"] if _complete(c, schema.CHANGE)),
                                key=lambda c: c.date, reverse=True))
+        if item["charts"] and "content/results.yaml" not in tree.files:
+            report.add(path, *item.value_where("charts"), f"charts {', '.join(item['charts'])} need "
+                       "content/results.yaml, which does not exist",
+                       "create content/results.yaml (see README.md), or remove 'charts:'")
         pages.append(Page(path, slug, item["title"], item["summary"], item["order"], citations,
                           tuple(item["blocks"]), source.body, source.body_line,
                           _window(item, path, zone, report), item["updated"], changes, default,

@@ -210,10 +210,11 @@ def _plan_language(guide: Guide, lang: str, root: str, catalogues: Catalogues, r
     catalogue = (catalogue_path(lang),)
     checks = tuple(check.path for check in guide.fact_checks)
     builtin = [
-        ("/", "home.html", guide.config.title, (SCHEDULE, NUMBERS, SOURCES, TICKETS) + checks, True),
+        ("/", "home.html", guide.config.title, (SCHEDULE, NUMBERS, SOURCES, TICKETS, RESULTS) + checks, True),
         ("/jadwal/", "schedule.html", title("title.schedule"), (SCHEDULE, SOURCES), True),
         ("/partai/", "parties.html", title("title.parties"), (PARTIES, TICKETS, SOURCES), False),
-        ("/paslon/", "tickets.html", title("title.tickets"), (TICKETS, PARTIES, SOURCES), False),
+        # a ticket's result shows once the results are official
+        ("/paslon/", "tickets.html", title("title.tickets"), (TICKETS, PARTIES, SOURCES, RESULTS), True),
         ("/sumber/", "sources.html", title("title.sources"), ("*",), False),
         # the living document (living.py): change notes, their feed, the calendars (made in code)
         ("/pembaruan/", "updates.html", title("title.updates"), ("*",), False),
