@@ -12,7 +12,9 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from .phases import name_key
 from .results import Results, official
+from .schema import PHASES
 
 WIDTH = 340
 # presidential bars: 100% is this long, after no label column (names sit above each bar)
@@ -170,3 +172,28 @@ def hemicycle(seated: list[tuple[object, int, str]], total: int) -> tuple[SeatGr
         start += seats
         groups.append(SeatGroup(party, seats, colour, "".join(f"M{fixed(x)} {fixed(y)}h0" for x, y in dots)))
     return tuple(groups)
+
+
+PHASE_ROW = 44
+
+
+@dataclass(frozen=True)
+class PhaseMark:
+    phase: str
+    name_key: str           # the catalogue key naming it
+    start: dt.date | None   # None: the first phase, before any stage
+    status: str             # done, now or upcoming
+    y: int                  # its circle's centre
+
+
+def phase_timeline(guide, phase_id: str) -> tuple[PhaseMark, ...]:
+    """The phases guide.yaml starts, in order, each with its first day and where `now` is."""
+    stages = {stage.id: stage for stage in guide.stages}
+    starts = {start.phase: stages[start.stage_id].start for start in guide.config.election.phase_starts
+              if start.stage_id in stages}
+    shown = [phase for phase in PHASES if phase == PHASES[0] or phase in starts]
+    current = shown.index(phase_id) if phase_id in shown else -1
+    return tuple(PhaseMark(phase, name_key(phase), starts.get(phase),
+                           "done" if index < current else "now" if index == current else "upcoming",
+                           14 + index * PHASE_ROW)
+                 for index, phase in enumerate(shown))

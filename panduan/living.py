@@ -21,7 +21,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import urls
-from .charts import results_view
+from .charts import phase_timeline, results_view
 from .history import History, git_dates, updates
 from .i18n import CATALOGUE_DIR, Catalogues
 from .ical import calendar_files
@@ -136,6 +136,7 @@ class Living:
             "day_start": self.day_start,
             "absolute": self.absolute(lang),
             "results": results_view(self.guides[lang].results, self.guides[lang], self.clock.now),
+            "phase_timeline": phase_timeline(self.guides[lang], self.clock.phase.id),
         }
 
     def files(self) -> dict[str, bytes]:

@@ -111,3 +111,17 @@ def test_no_figure_before_the_results_are_official(tmp_path, now):
     assert "KPU dijadwalkan menetapkannya pada 20 Maret 2024" in hasil and "<svg" not in hasil
     if now.startswith("2024-03-20"):   # the next rebuild is due the moment they become official
         assert '"next_change": "2024-03-21T00:00:00+07:00"' in (out / "next-change.json").read_text(encoding="utf-8")
+
+
+def test_schedule_timeline_marks_now_at_the_current_phase(tmp_path):
+    out = tmp_path / "site"
+    assert run_build(REPO, "--out", str(out), "--now", "2024-02-12T10:00+07:00").returncode == 0
+    for page, now in (("jadwal/index.html", "Masa tenang"), ("en/jadwal/index.html", "Quiet period")):
+        html = (out / page).read_text(encoding="utf-8")
+        svg = re.search(r'<figure class="chart phase-timeline" id="garis-waktu">.*?(<svg.*?</svg>)', html, re.S).group(1)
+        tree = ET.fromstring(svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1))
+        assert tree.find(f"{SVG}title").text and now in tree.find(f"{SVG}desc").text
+        groups = [g.get("class") for g in tree.iter(f"{SVG}g")]
+        assert groups == ["phase-done", "phase-done", "phase-now", "phase-upcoming", "phase-upcoming", "phase-upcoming"]
+        now_text = [g for g in tree.iter(f"{SVG}g") if g.get("class") == "phase-now"][0]
+        assert now in "".join(now_text.itertext())

@@ -13,7 +13,8 @@ from axe_playwright_python.sync_playwright import Axe
 from sites import REPO, run_build
 
 OFFICIAL = "2024-04-01T10:00+07:00"
-CHARTS = ["grafik-presiden", "grafik-kursi", "grafik-suara-dpr", "grafik-partisipasi"]
+CHARTS = [("hasil/", "grafik-presiden"), ("hasil/", "grafik-kursi"), ("hasil/", "grafik-suara-dpr"),
+          ("hasil/", "grafik-partisipasi"), ("jadwal/", "garis-waktu")]
 WCAG_22_AA = {"runOnly": {"type": "tag", "values": [
     "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}}
 
@@ -45,11 +46,11 @@ def test_overlaps_detects_crossing_boxes():
 
 
 @pytest.mark.parametrize("lang", ["", "en/"])
-@pytest.mark.parametrize("chart", CHARTS)
-def test_chart_labels_do_not_overlap_at_360px(browser, static_server, built, lang, chart):
+@pytest.mark.parametrize(("path", "chart"), CHARTS)
+def test_chart_labels_do_not_overlap_at_360px(browser, static_server, built, lang, path, chart):
     context = browser.new_context(viewport={"width": 360, "height": 800})
     tab = context.new_page()
-    tab.goto(static_server(built) + lang + "hasil/")
+    tab.goto(static_server(built) + lang + path)
     figure = tab.locator(f"#{chart}")
     boxes = figure.locator("svg").evaluate(BOXES)
     folder = os.environ.get("PANDUAN_SCREENSHOTS")
