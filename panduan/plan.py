@@ -31,6 +31,7 @@ TITLE_KEYS = ("title.schedule", "title.parties", "title.tickets", "title.sources
 # made once, in the default language, for the whole site: they are for machines, not readers
 SITE_FILES = ("/sitemap.xml", "/robots.txt", "/next-change.json")
 BLOCK_INPUTS = {"ballots": (), "report_channels": (), "key_numbers": (NUMBERS,)}
+RESULTS_IMAGE = "/bagikan-hasil.png"   # the share image of a page showing the presidential results
 SERVICE_WORKER = "/sw.js"         # written by `offline`; at the root so its scope is the whole site
 SEARCH_INDEX = "/pagefind/"       # written by `search` after the pages
 FINGERPRINTED = ("css/", "js/")   # static folders whose files get a content hash in their name
@@ -114,14 +115,19 @@ class Plan:
         return frozenset(s.url for s in self.static)
 
 
-def plan_site(guides: dict[str, Guide], catalogues: Catalogues, static_dir: Path, report: Report) -> Plan:
+def plan_site(guides: dict[str, Guide], catalogues: Catalogues, static_dir: Path, report: Report,
+              official: bool = False) -> Plan:
     """Decide every output file, for every language; report two outputs writing one file.
 
-    `guides` holds the guide as read in each language, the default language first."""
+    `guides` holds the guide as read in each language, the default language first; `official`:
+    the results are official now (their share image exists)."""
     outputs = []
     reserved = reserved_folders(catalogues.default)
     for lang, guide in guides.items():
         outputs += _plan_language(guide, lang, prefix(lang, catalogues.default), catalogues, reserved, report)
+        if official:   # drawn in code (living.py): the presidential bars for link previews
+            outputs.append(Output(prefix(lang, catalogues.default) + RESULTS_IMAGE, "", "", (RESULTS, TICKETS),
+                                  uses_now=True, lang=lang, key=RESULTS_IMAGE))
     default, catalogue = catalogues.default, (catalogue_path(catalogues.default),)
     outputs += [
         Output("/sitemap.xml", "sitemap.xml", "sitemap.xml", ("*",), lang=default, key="/sitemap.xml"),

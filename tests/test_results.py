@@ -125,3 +125,20 @@ def test_schedule_timeline_marks_now_at_the_current_phase(tmp_path):
         assert groups == ["phase-done", "phase-done", "phase-now", "phase-upcoming", "phase-upcoming", "phase-upcoming"]
         now_text = [g for g in tree.iter(f"{SVG}g") if g.get("class") == "phase-now"][0]
         assert now in "".join(now_text.itertext())
+
+
+def test_share_image_draws_the_presidential_bars(official_site):
+    import zlib
+    from panduan import share_png
+    html = (official_site / "hasil/index.html").read_text(encoding="utf-8")
+    assert '<meta property="og:image" content="https://panduan-pemilu.example/bagikan-hasil.png">' in html
+    assert "58,59%" in re.search(r'og:image:alt" content="([^"]*)"', html).group(1)
+    data = (official_site / "bagikan-hasil.png").read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and b"tEXt" not in data and b"tIME" not in data
+    idat = data[data.index(b"IDAT") + 4:data.index(b"IEND") - 8]
+    raw = zlib.decompress(idat)
+    rows = [raw[i * 1201 + 1:(i + 1) * 1201] for i in range(share_png.HEIGHT)]
+    drawn = sorted({row.count(share_png.BAR) for row in rows} - {0})
+    expected = sorted(round(t["percent"] * share_png.BAR_LENGTH / 100) for t in DATA["presidential"]["tickets"])
+    assert drawn == expected
+    assert (official_site / "en/bagikan-hasil.png").is_file()
