@@ -290,10 +290,7 @@ def _unique(items: list[YamlMap], key: str, path: str, report: Report, what: str
     return kept
 
 
-def _complete(item: YamlMap | None, schema_: schema.Schema) -> bool:
-    """True when every required field of a validated record has a usable value."""
-    return item is not None and all(
-        item.get(name) is not None for name, declared in schema_.fields.items() if declared.required)
+_complete = schema.complete
 
 
 def _data(tree: SourceTree, path: str):

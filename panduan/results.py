@@ -76,7 +76,7 @@ def read_results(data, report: Report, cite, zone: ZoneInfo, parties: dict, tick
     official_at = item["official_at"]
     official_at = official_at.replace(tzinfo=zone) if official_at.tzinfo is None else official_at.astimezone(zone)
     president, dpr = item["presidential"], item["dpr"]
-    if not _complete(president, schema.PRESIDENTIAL_RESULT) or not _complete(dpr, schema.DPR_RESULT):
+    if not schema.complete(president, schema.PRESIDENTIAL_RESULT) or not schema.complete(dpr, schema.DPR_RESULT):
         return None
     ticket_rows = _rows(president["tickets"], schema.TICKET_VOTES, tickets, "ticket", "content/tickets.yaml", report)
     party_rows = _rows(dpr["parties"], schema.PARTY_VOTES, parties, "party", "content/parties.yaml", report)
@@ -85,7 +85,7 @@ def read_results(data, report: Report, cite, zone: ZoneInfo, parties: dict, tick
     _check_seats(dpr, party_rows, report)
     _check_ticket_results(ticket_rows, tickets, report)
     turnout = tuple(Turnout(t["race"], t["year"], t["percent"], cite(t["source"], PATH, t.value_where("source")))
-                    for t in item["turnout"] if _complete(t, schema.TURNOUT))
+                    for t in item["turnout"] if schema.complete(t, schema.TURNOUT))
     return Results(
         official_at, item["expected"], item["stage"], item["decree"], cite(item["source"], PATH, item.value_where("source")),
         president["valid_votes"], tuple(TicketVotes(r["number"], r["votes"], r["percent"]) for r in ticket_rows),
@@ -96,15 +96,11 @@ def read_results(data, report: Report, cite, zone: ZoneInfo, parties: dict, tick
         turnout)
 
 
-def _complete(item, schema_) -> bool:
-    return item is not None and all(item.get(n) is not None for n, f in schema_.fields.items() if f.required)
-
-
 def _rows(items, schema_, known: dict, what: str, where_known: str, report: Report) -> list[YamlMap]:
     """Complete rows naming something that exists, once each, in ballot order."""
     rows, seen = [], {}
     for row in items or ():
-        if not _complete(row, schema_):
+        if not schema.complete(row, schema_):
             continue
         number = row["number"]
         if number in seen:

@@ -339,6 +339,12 @@ def _convert(raw, kind: Kind, key: str, path: str, report: Report, where):
         return None
 
 
+def complete(item: YamlMap | None, schema_: Schema) -> bool:
+    """True when every required field of a validated record has a usable value."""
+    return item is not None and all(
+        item.get(name) is not None for name, declared in schema_.fields.items() if declared.required)
+
+
 def read_list(source_data, key: str, schema: Schema, path: str, report: Report) -> list[YamlMap]:
     """Validate a file whose only top-level key holds a list of records."""
     if source_data is None:
