@@ -70,7 +70,7 @@ class SeatGroup:
     party: object
     seats: int
     colour: str
-    path: str               # one 'M x y h0' per seat, drawn with round caps
+    path: str               # one 'M x y h0' per seat (one decimal: 7 KB for 580), drawn with round caps
 
 
 @dataclass(frozen=True)
@@ -170,7 +170,7 @@ def hemicycle(seated: list[tuple[object, int, str]], total: int) -> tuple[SeatGr
     for party, seats, colour in seated:
         dots = positions[start:start + seats]
         start += seats
-        groups.append(SeatGroup(party, seats, colour, "".join(f"M{fixed(x)} {fixed(y)}h0" for x, y in dots)))
+        groups.append(SeatGroup(party, seats, colour, "".join(f"M{x:.1f} {y:.1f}h0" for x, y in dots)))
     return tuple(groups)
 
 

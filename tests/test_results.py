@@ -80,7 +80,7 @@ def test_every_chart_is_svg_with_title_desc_and_bars_from_the_data(official_site
 def test_charts_are_small_and_the_same_bytes_every_build(official_site, tmp_path):
     html = (official_site / "hasil/index.html").read_text(encoding="utf-8")
     for svg in re.findall(r"<svg.*?</svg>", html, re.S):
-        assert len(svg.encode()) < 12_000
+        assert len(svg.encode()) < 11_000
     again = tmp_path / "again"
     assert run_build(REPO, "--out", str(again), "--now", OFFICIAL).returncode == 0
     assert (again / "hasil/index.html").read_bytes() == (official_site / "hasil/index.html").read_bytes()
