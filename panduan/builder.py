@@ -24,6 +24,7 @@ from .load import Source, load_tree
 from .model import Guide, build_guide
 from .offline import check_offline, service_worker
 from .phases import NAME_KEYS, Clock, check_phases_used, clock, publish, resolve_phases
+from .results import official
 from .plan import SERVICE_WORKER, TITLE_KEYS, Plan, fact_check_url, plan_site
 from .problems import ContentError, Problem, Report
 from .prose import LinkTargets, Prose
@@ -116,7 +117,7 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, cache: 
     hidden |= {urls.page_url(p.slug): hidden[p.path] for p in all_pages if p.path in hidden}
     guides = {lang: localize(guide, lang, default) for lang in ordered(default)}
     guide = guides[default]
-    plan = plan_site(guides, catalogues, root / "static", report)
+    plan = plan_site(guides, catalogues, root / "static", report, official=official(guide.results, now))
     _check_nav(guide, plan, report, hidden)
     check_message_links(guide, plan, hidden, report)
     check_offline(guide.config, plan, report)

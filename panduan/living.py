@@ -20,14 +20,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from babel.numbers import get_decimal_symbol
+
 from . import urls
+from .charts import phase_timeline, results_view
 from .history import History, git_dates, updates
 from .i18n import CATALOGUE_DIR, Catalogues
 from .ical import calendar_files
 from .model import Guide
 from .phases import Clock
-from .plan import NUMBERS, SCHEDULE, SOURCES, TICKETS, Output, Plan
+from .plan import RESULTS_IMAGE, NUMBERS, SCHEDULE, SOURCES, TICKETS, Output, Plan
 from .problems import Report
+from .share_png import presidential_png
 
 MESSAGES = "content/messages.yaml"
 NEXT_CHANGE = "next-change.json"
@@ -135,14 +139,21 @@ class Living:
             "feed_updated": functools.partial(self.feed_updated, lang),
             "day_start": self.day_start,
             "absolute": self.absolute(lang),
+            "results": results_view(self.guides[lang].results, self.guides[lang], self.clock.now),
+            "phase_timeline": phase_timeline(self.guides[lang], self.clock.phase.id),
         }
 
     def files(self) -> dict[str, bytes]:
         """The files made in code: each language's calendars, and the one next-change report."""
         made = {}
+        planned = {output.file for output in self.plan.outputs}
         for lang, guide in self.guides.items():
             calendars = calendar_files(guide, self.history.last_commit_of(SCHEDULE),
                                        functools.partial(self.text, lang), self.absolute(lang)("/jadwal/"), lang)
             made.update({urls.file_for(self.plan.localize("/" + name, lang)): data for name, data in calendars.items()})
+            if urls.file_for(self.plan.localize(RESULTS_IMAGE, lang)) in planned:
+                bars = [(row.number, row.percent) for row in guide.results.tickets]
+                made[urls.file_for(self.plan.localize(RESULTS_IMAGE, lang))] = presidential_png(
+                    bars, get_decimal_symbol(lang))
         made[NEXT_CHANGE] = self.clock.report()
         return made

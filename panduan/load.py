@@ -290,6 +290,7 @@ YAML_FILES = ("guide.yaml", "content/sources.yaml", "content/schedule.yaml",
               "content/parties.yaml", "content/tickets.yaml", "content/numbers.yaml",
               "content/messages.yaml",
               "i18n/id.yaml", "i18n/en.yaml")   # interface text per language (see i18n.py)
+OPTIONAL_YAML_FILES = ("content/results.yaml",)   # read when present (a guide before its election has no results)
 PAGES_DIR = "content/pages"
 MARKDOWN_DIRS = (PAGES_DIR, "content/hoaxes")
 
@@ -424,7 +425,7 @@ def load_tree(root: Path, report: Report, memo=_parse_directly) -> SourceTree:
     """
     tree = SourceTree(root)
     refused = inspect_sources(root, report)   # before anything is opened
-    for relative in YAML_FILES:
+    for relative in YAML_FILES + tuple(f for f in OPTIONAL_YAML_FILES if (root / f).is_file()):
         if relative in refused:
             continue
         source = load_yaml(root, relative, report, memo)

@@ -19,6 +19,7 @@ from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
 
 from . import schema
+from .results import Results, read_results
 from .i18n import LANGUAGES, language_name
 from .load import PAGES_DIR, SourceTree, YamlMap
 from .problems import Report, did_you_mean, excerpt
@@ -200,6 +201,7 @@ class Page(_Translated):
     lang: str = ""          # the language it is written in
     translations: tuple["Page", ...] = ()   # the same page in other languages (x.en.md)
     layout: str = "page"    # page, faq or print (schema.LAYOUTS)
+    charts: tuple[str, ...] = ()   # schema.CHARTS, drawn from the guide's results
 
 
 @dataclass(frozen=True)
@@ -257,6 +259,7 @@ class Guide:
     # where each source id is cited: id -> sorted tuple of (path, line)
     citations: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
     messages: tuple[Message, ...] = ()
+    results: Results | None = None   # content/results.yaml, when there is one
 
 
 class _Citer:
@@ -299,10 +302,7 @@ def _unique(items: list[YamlMap], key: str, path: str, report: Report, what: str
     return kept
 
 
-def _complete(item: YamlMap | None, schema_: schema.Schema) -> bool:
-    """True when every required field of a validated record has a usable value."""
-    return item is not None and all(
-        item.get(name) is not None for name, declared in schema_.fields.items() if declared.required)
+_complete = schema.complete
 
 
 def _data(tree: SourceTree, path: str):
@@ -324,6 +324,8 @@ def build_guide(tree: SourceTree, report: Report) -> Guide | None:
     pages = _read_pages(tree, report, cite, zone, default)
     messages = _read_messages(tree, report, cite, zone)
     fact_checks = _read_fact_checks(tree, report, cite, default)
+    results = read_results(_data(tree, "content/results.yaml"), report, cite, zone,
+                           {p.number: p for p in parties}, {t.number: t for t in tickets}, {s.id for s in stages})
     for source_id, where in source_lines.items():
         if source_id not in cite.cited:
             report.warn("content/sources.yaml", *where, f"source '{source_id}' is never cited",
@@ -332,7 +334,7 @@ def build_guide(tree: SourceTree, report: Report) -> Guide | None:
         return None
     citations = {key: tuple(sorted(places)) for key, places in sorted(cite.cited.items())}
     return Guide(config, tuple(sources.values()), stages, parties, tickets, numbers, pages, fact_checks, citations,
-                 messages)
+                 messages, results)
 
 
 def _read_sources(tree: SourceTree, report: Report):
@@ -522,10 +524,14 @@ def _read_pages(tree: SourceTree, report: Report, cite: _Citer, zone: ZoneInfo,
         citations = _citations(item["sources"], path, cite)
         changes = tuple(sorted((Change(c["date"], c["note"]) for c in item["changes"] if _complete(c, schema.CHANGE)),
                                key=lambda c: c.date, reverse=True))
+        if item["charts"] and "content/results.yaml" not in tree.files:
+            report.add(path, *item.value_where("charts"), f"charts {', '.join(item['charts'])} need "
+                       "content/results.yaml, which does not exist",
+                       "create content/results.yaml (see README.md), or remove 'charts:'")
         pages.append(Page(path, slug, item["title"], item["summary"], item["order"], citations,
                           tuple(item["blocks"]), source.body, source.body_line,
                           _window(item, path, zone, report), item["updated"], changes, default,
-                          layout=item["layout"]))
+                          layout=item["layout"], charts=tuple(item["charts"])))
 
     def translate(page: Page, item: YamlMap, source, path: str, lang: str) -> Page:
         return dataclasses.replace(page, path=path, title=item["title"], summary=item["summary"], body=source.body,

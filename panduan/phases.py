@@ -162,6 +162,8 @@ def changes_over_time(guide: Guide, spans: tuple[PhaseSpan, ...], now: dt.dateti
             moments.append((item.window.publish_at, f"{name} is published"))
         if item.window.expire_at is not None:
             moments.append((item.window.expire_at, f"{name} expires"))
+    if guide.results is not None:
+        moments.append((guide.results.official_at, "the official results are published"))
     for page in guide.pages:
         for change in page.changes:
             moments.append((midnight(change.date, zone), f"a change note of {page.path} is published"))

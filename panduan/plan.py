@@ -25,11 +25,13 @@ SCHEDULE = "content/schedule.yaml"
 PARTIES = "content/parties.yaml"
 TICKETS = "content/tickets.yaml"
 NUMBERS = "content/numbers.yaml"
+RESULTS = "content/results.yaml"
 TITLE_KEYS = ("title.schedule", "title.parties", "title.tickets", "title.sources", "title.not_found",
               "title.updates", "title.calendar", "title.voting_day_calendar", "title.fact_checks", "title.search")
 # made once, in the default language, for the whole site: they are for machines, not readers
 SITE_FILES = ("/sitemap.xml", "/robots.txt", "/next-change.json")
 BLOCK_INPUTS = {"ballots": (), "report_channels": (), "key_numbers": (NUMBERS,)}
+RESULTS_IMAGE = "/bagikan-hasil.png"   # the share image of a page showing the presidential results
 SERVICE_WORKER = "/sw.js"         # written by `offline`; at the root so its scope is the whole site
 SEARCH_INDEX = "/pagefind/"       # written by `search` after the pages
 FINGERPRINTED = ("css/", "js/")   # static folders whose files get a content hash in their name
@@ -113,14 +115,19 @@ class Plan:
         return frozenset(s.url for s in self.static)
 
 
-def plan_site(guides: dict[str, Guide], catalogues: Catalogues, static_dir: Path, report: Report) -> Plan:
+def plan_site(guides: dict[str, Guide], catalogues: Catalogues, static_dir: Path, report: Report,
+              official: bool = False) -> Plan:
     """Decide every output file, for every language; report two outputs writing one file.
 
-    `guides` holds the guide as read in each language, the default language first."""
+    `guides` holds the guide as read in each language, the default language first; `official`:
+    the results are official now (their share image exists)."""
     outputs = []
     reserved = reserved_folders(catalogues.default)
     for lang, guide in guides.items():
         outputs += _plan_language(guide, lang, prefix(lang, catalogues.default), catalogues, reserved, report)
+        if official:   # drawn in code (living.py): the presidential bars for link previews
+            outputs.append(Output(prefix(lang, catalogues.default) + RESULTS_IMAGE, "", "", (RESULTS, TICKETS),
+                                  uses_now=True, lang=lang, key=RESULTS_IMAGE))
     default, catalogue = catalogues.default, (catalogue_path(catalogues.default),)
     outputs += [
         Output("/sitemap.xml", "sitemap.xml", "sitemap.xml", ("*",), lang=default, key="/sitemap.xml"),
@@ -209,10 +216,11 @@ def _plan_language(guide: Guide, lang: str, root: str, catalogues: Catalogues, r
     catalogue = (catalogue_path(lang),)
     checks = tuple(check.path for check in guide.fact_checks)
     builtin = [
-        ("/", "home.html", guide.config.title, (SCHEDULE, NUMBERS, SOURCES, TICKETS) + checks, True),
+        ("/", "home.html", guide.config.title, (SCHEDULE, NUMBERS, SOURCES, TICKETS, RESULTS) + checks, True),
         ("/jadwal/", "schedule.html", title("title.schedule"), (SCHEDULE, SOURCES), True),
         ("/partai/", "parties.html", title("title.parties"), (PARTIES, TICKETS, SOURCES), False),
-        ("/paslon/", "tickets.html", title("title.tickets"), (TICKETS, PARTIES, SOURCES), False),
+        # a ticket's result shows once the results are official
+        ("/paslon/", "tickets.html", title("title.tickets"), (TICKETS, PARTIES, SOURCES, RESULTS), True),
         ("/sumber/", "sources.html", title("title.sources"), ("*",), False),
         # the living document (living.py): change notes, their feed, the calendars (made in code)
         ("/pembaruan/", "updates.html", title("title.updates"), ("*",), False),
@@ -237,7 +245,10 @@ def _plan_language(guide: Guide, lang: str, root: str, catalogues: Catalogues, r
             continue
         claimed[root + url] = page.path
         inputs = (page.path, SOURCES) + tuple(i for block in page.blocks for i in BLOCK_INPUTS[block]) + catalogue
-        outputs.append(Output(root + url, "page.html", page.title, inputs, page=page, lang=lang, key=url))
+        if page.charts:   # drawn from the results, which show from the moment they are official
+            inputs += (RESULTS, TICKETS, PARTIES)
+        outputs.append(Output(root + url, "page.html", page.title, inputs, uses_now=bool(page.charts), page=page,
+                              lang=lang, key=url))
     outputs += _plan_fact_checks(guide, lang, root, claimed, catalogue, functools.partial(catalogues.plain, lang),
                                  report)
     return outputs

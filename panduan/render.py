@@ -95,7 +95,8 @@ class Renderer:
         self.templates = templates
         self.env = environment(templates, bytecode_cache)
         self.env.globals.update(jsonld=structured.script, voting_event=structured.voting_event,
-                                claim_review=structured.claim_review, faq_page=structured.faq_page)
+                                claim_review=structured.claim_review, faq_page=structured.faq_page,
+                                dataset=structured.dataset)
         self.guides, self.catalogues, self.timelines = guides, catalogues, timelines
         self.plan, self.bodies = plan, bodies
         self.extras = extras or {}     # more names for the templates of each language (see `living`)

@@ -25,6 +25,7 @@ SLUG_LENGTH = 80   # an address, and a folder name on every file system
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}\Z")
 FIRST_YEAR, LAST_YEAR = 1900, 2199   # dates outside are typing mistakes, and the calendar arithmetic ends at 9999
 LARGEST = 1_000_000                  # no count, order or ballot number of the guide comes near
+MOST_VOTES = 1_000_000_000           # votes: Indonesia's 2024 voter list (DPT) held 204.8 million
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")   # for editors' tools; the checks use date.fromisoformat
 DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
@@ -436,6 +437,12 @@ def _convert(raw, kind: Kind, key: str, path: str, report: Report, where):
         return None
 
 
+def complete(item: YamlMap | None, schema_: Schema) -> bool:
+    """True when every required field of a validated record has a usable value."""
+    return item is not None and all(
+        item.get(name) is not None for name, declared in schema_.fields.items() if declared.required)
+
+
 def read_list(source_data, key: str, schema: Schema, path: str, report: Report) -> list[YamlMap]:
     """Validate a file whose only top-level key holds a list of records."""
     if source_data is None:
@@ -569,6 +576,58 @@ NUMBER = Schema("key number", {
     "source": Field(Slug(), "source id"),
 })
 
+# Official results (content/results.yaml): shown only from `official_at`; `results.py` checks them.
+TICKET_VOTES = Schema("ticket result", {
+    "number": Field(Integer(minimum=1, maximum=999), "the ticket's ballot number (content/tickets.yaml)"),
+    "votes": Field(Integer(minimum=0, maximum=MOST_VOTES), "valid votes for the ticket"),
+    "percent": Field(Number(), "share of valid votes, as the source rounds it, e.g. 24.95"),
+})
+
+PARTY_VOTES = Schema("party result", {
+    "number": Field(Integer(minimum=1, maximum=999), "the party's ballot number (content/parties.yaml)"),
+    "votes": Field(Integer(minimum=0, maximum=MOST_VOTES), "valid votes for the party"),
+    "percent": Field(Number(), "share of valid votes, as the source rounds it, e.g. 16.72"),
+    "seats": Field(Integer(minimum=0), "seats won"),
+})
+
+PRESIDENTIAL_RESULT = Schema("presidential result", {
+    "valid_votes": Field(Integer(minimum=1, maximum=MOST_VOTES), "all valid votes; the tickets' votes add up to it"),
+    "tickets": Field(ListOf(Record(TICKET_VOTES)), "votes per ticket"),
+    "source": Field(Slug(), "source id of the figures"),
+})
+
+DPR_RESULT = Schema("DPR result", {
+    "valid_votes": Field(Integer(minimum=1, maximum=MOST_VOTES), "all valid votes; the parties' votes add up to it"),
+    "threshold_percent": Field(Number(), "share of valid votes a party needs for seats (ambang batas), e.g. 4"),
+    "seats_total": Field(Integer(minimum=1), "seats in the house; the parties' seats add up to it"),
+    "parties": Field(ListOf(Record(PARTY_VOTES)), "votes and seats per party"),
+    "source": Field(Slug(), "source id of the votes"),
+    "seats_source": Field(Slug(), "source id of the seats"),
+})
+
+TURNOUT = Schema("turnout", {
+    "race": Field(Choice("presidential", "dpr"), "which election: presidential or dpr"),
+    "year": Field(Integer(minimum=1955, maximum=LAST_YEAR), "the election's year"),
+    "percent": Field(Number(), "voters who voted, as a share of registered voters"),
+    "source": Field(Slug(), "source id"),
+})
+
+RESULTS = Schema("results", {
+    "official_at": Field(DateTime(), "when the results became official (KPU's decree); before it the guide shows "
+                         "no numbers, only when they are expected"),
+    "expected": Field(Date(), "when the official results are expected, shown before official_at"),
+    "stage": Field(Slug(), "id of the stage in content/schedule.yaml at which they become official",
+                   required=False),
+    "decree": Field(Text(), "the decree that made them official, e.g. Keputusan KPU 360/2024", translatable=True),
+    "source": Field(Slug(), "source id of the decree"),
+    "presidential": Field(Record(PRESIDENTIAL_RESULT), "the presidential election"),
+    "dpr": Field(Record(DPR_RESULT), "the DPR election"),
+    "turnout": Field(ListOf(Record(TURNOUT)), "turnout per election and year", required=False, default=()),
+})
+
+# Pictures a page may show after its text (front matter `charts:`), drawn from content/results.yaml.
+CHARTS = ("presidential", "dpr_seats", "dpr_votes", "turnout")
+
 BLOCKS = ("ballots", "report_channels", "key_numbers")
 LAYOUTS = ("page", "faq", "print")
 
@@ -614,6 +673,9 @@ PAGE = Schema("page front matter", {
     "sources": Field(ListOf(Slug(), unique=True), "source ids cited on the page", required=False, default=()),
     "blocks": Field(ListOf(Choice(*BLOCKS), unique=True), "data sections shown after the text", required=False,
                     default=()),
+    "charts": Field(ListOf(Choice(*CHARTS), unique=True), "pictures with their numbers as a table, shown after "
+                    "the text and blocks: presidential, dpr_seats, dpr_votes, turnout (from content/results.yaml)",
+                    required=False, default=()),
     **WINDOW,
     "updated": Field(Date(), "last updated (default: the last git commit of the file)", required=False),
     "changes": Field(ListOf(Record(CHANGE)), "change notes for readers, any order", required=False, default=()),
@@ -654,6 +716,7 @@ FILES = {
     "content/tickets.yaml": (TICKET, "tickets"),
     "content/numbers.yaml": (NUMBER, "numbers"),
     "content/messages.yaml": (MESSAGE, "messages"),
+    "content/results.yaml": (RESULTS, None),
     **{f"content/pages/*.{lang}.md": (TRANSLATED_PAGE, None) for lang in LANGUAGES[1:]},
     "content/pages/*.md": (PAGE, None),
     **{f"content/hoaxes/*.{lang}.md": (TRANSLATED_FACT_CHECK, None) for lang in LANGUAGES[1:]},

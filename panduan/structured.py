@@ -1,8 +1,9 @@
 """Structured data: schema.org JSON-LD that search engines and fact-check tools read.
 
-Three kinds: voting day as an `Event` (home page), a page whose layout is
+Four kinds: voting day as an `Event` (home page), a page whose layout is
 `faq` as a `FAQPage` (each `##` heading a question, the text under it the
-answer) and every fact check as a `ClaimReview`. The data is built here as
+answer), every fact check as a `ClaimReview`, and a page showing the official
+results as a `Dataset` citing its sources. The data is built here as
 plain Python values and serialised with `json.dumps`; `script()` embeds it so
 that no content can end the script element: `<`, `>` and `&` are written as
 JSON escapes (\\u003c ...), which JSON readers decode back to the same text.
@@ -73,6 +74,28 @@ def claim_review(config: Config, check: FactCheck, url: str, verdict_name: str) 
         "reviewRating": {"@type": "Rating", "ratingValue": RATING[check.verdict], "worstRating": 1,
                          "bestRating": max(RATING.values()), "alternateName": verdict_name},
         "itemReviewed": claim,
+    }
+
+
+def dataset(results, name: str, description: str, url: str) -> dict:
+    """The official results as a `Dataset`: what they are, when they became official, their sources."""
+    sources = []
+    for citation in (results.source, results.presidential_source, results.dpr_source, results.seats_source,
+                     *(t.source for t in results.turnout)):
+        if citation is not None and citation not in sources:
+            sources.append(citation)
+    return {
+        "@context": CONTEXT, "@type": "Dataset",
+        "name": name,
+        "description": description,
+        "url": url,
+        "datePublished": results.official_at.date().isoformat(),
+        "temporalCoverage": str(results.official_at.year),
+        "spatialCoverage": {"@type": "Country", "name": "Indonesia"},
+        "creator": {"@type": "Organization", "name": results.source.publisher},
+        "isBasedOn": [{"@type": "CreativeWork", "name": c.title, "publisher": c.publisher,
+                       **({"url": c.url} if c.url else {}), **({"datePublished": c.date.isoformat()} if c.date else {})}
+                      for c in sources],
     }
 
 

@@ -42,7 +42,7 @@ def test_tickets_page_has_three_tickets_in_order(site):
     positions = [page.find(name) for name in ("Anies Rasyid Baswedan", "Prabowo Subianto", "Ganjar Pranowo")]
     assert -1 not in positions and positions == sorted(positions)
     assert "Gibran Rakabuming Raka" in page and "Mohammad Mahfud MD" in page
-    assert "58,59% suara sah" in page
+    assert "58,59" not in page   # on 10 January 2024 there is no result yet (tests/test_results.py: after)
 
 
 def test_every_fact_links_to_its_source(site):

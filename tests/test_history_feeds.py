@@ -202,7 +202,7 @@ def test_calendar_has_every_stage_as_all_day_events(default_site):
 def test_english_calendars_are_in_english_with_their_own_uids(default_site):
     calendar = vobject.readOne((default_site / "en/jadwal.ics").read_text(encoding="utf-8"))
     events = {event.uid.value: event for event in calendar.vevent_list}
-    assert len(events) == 22
+    assert len(events) == 23
     campaign = events["masa-kampanye@en.panduan-pemilu.example"]
     assert (campaign.summary.value, campaign.dtstart.value) == ("Campaign period", dt.date(2023, 11, 28))
     assert campaign.url.value == "https://panduan-pemilu.example/en/jadwal/"

@@ -166,19 +166,30 @@ def test_assets_are_fingerprinted_by_content(site):
     assert head(site, "jadwal/index.html").assets[0].startswith("../css/site.")
 
 
-def test_every_page_weighs_at_most_30_kb_gzip(site):
+def weight(site: Path, page: Path) -> int:
     """HTML plus the stylesheets and scripts it loads, as transferred with gzip."""
-    heaviest = {}
-    for page in pages(site):
-        html = page.read_bytes()
-        total = len(gzip.compress(html, mtime=0))
-        for asset in _Head(html.decode("utf-8")).assets:
-            target = (site / asset.lstrip("/")) if asset.startswith("/") else (page.parent / asset)
-            total += len(gzip.compress(target.resolve().read_bytes(), mtime=0))
-        heaviest[page.relative_to(site).as_posix()] = total
+    html = page.read_bytes()
+    total = len(gzip.compress(html, mtime=0))
+    for asset in _Head(html.decode("utf-8")).assets:
+        target = (site / asset.lstrip("/")) if asset.startswith("/") else (page.parent / asset)
+        total += len(gzip.compress(target.resolve().read_bytes(), mtime=0))
+    return total
+
+
+def test_every_page_weighs_at_most_30_kb_gzip(site):
+    heaviest = {page.relative_to(site).as_posix(): weight(site, page) for page in pages(site)}
     assert len(heaviest) >= 19
     over = {page: size for page, size in heaviest.items() if size > BUDGET}
     assert not over, f"pages over {BUDGET} bytes gzip: {over}"
+
+
+def test_results_page_with_its_charts_weighs_at_most_30_kb_gzip(tmp_path):
+    """The heaviest moment of the results page: once official, with all four pictures and tables."""
+    out = tmp_path / "site"
+    assert run_build(REPO, "--out", str(out), "--now", "2024-04-01T10:00+07:00").returncode == 0
+    for page in ("hasil/index.html", "en/hasil/index.html"):
+        assert (out / page).read_text(encoding="utf-8").count("<svg") >= 4
+        assert weight(out, out / page) <= BUDGET, f"{page}: {weight(out, out / page)} bytes gzip"
 
 
 def test_service_worker_keeps_the_key_pages(site):
