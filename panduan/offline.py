@@ -43,6 +43,7 @@ const INSTALL = %(install)s;
 const LANGUAGES = %(languages)s;
 const OFFLINE = %(offline)s;
 const SAVED = "X-Panduan-Disimpan";
+const BY = "X-Panduan-Versi";   // the worker that kept it: a copy kept by an older one is fetched again
 const href = (path) => new URL(path, self.location).href;
 const ASSET_HREFS = new Set(ASSETS.map(href));
 
@@ -51,9 +52,14 @@ function keep(cache, address, response) {
   return response.blob().then((body) => {
     const headers = new Headers(response.headers);
     headers.set(SAVED, new Date().toISOString());
+    headers.set(BY, VERSION);
     const url = new URL(address);
     return cache.put(url.origin + url.pathname, new Response(body, {status: response.status, statusText: response.statusText, headers}));
   });
+}
+// This worker's cache, unless a newer worker has dropped it (then it must not come back).
+function current() {
+  return caches.has(CACHE).then((has) => has ? caches.open(CACHE) : null);
 }
 function fetchAndKeep(cache, path) {
   return fetch(new Request(href(path), {cache: "reload"})).then((response) => {
@@ -66,17 +72,21 @@ self.addEventListener("install", (event) => {
     .then((cache) => Promise.all(ASSETS.concat(INSTALL).map((path) => fetchAndKeep(cache, path))))
     .then(() => self.skipWaiting()));
 });
+// Drop the copies of older workers.
+function dropOthers() {
+  return caches.keys().then((names) =>
+    Promise.all(names.filter((n) => n.startsWith("panduan-") && n !== CACHE).map((n) => caches.delete(n))));
+}
 self.addEventListener("activate", (event) => {
-  event.waitUntil(caches.keys()
-    .then((names) => Promise.all(names.filter((n) => n.startsWith("panduan-") && n !== CACHE).map((n) => caches.delete(n))))
-    .then(() => self.clients.claim()));
+  event.waitUntil(dropOthers().then(() => self.clients.claim()));
 });
 // A page says its language: keep every page of it that is not kept yet.
 self.addEventListener("message", (event) => {
   const paths = event.data && LANGUAGES[event.data.keep];
   if (!paths) return;
-  event.waitUntil(caches.open(CACHE).then((cache) => Promise.all(paths.map((path) =>
-    cache.match(href(path)).then((found) => found || fetchAndKeep(cache, path).catch(() => null))))));
+  event.waitUntil(current().then((cache) => cache && Promise.all(paths.map((path) =>
+    cache.match(href(path)).then((found) => (found && found.headers.get(BY) === VERSION) ||
+      fetchAndKeep(cache, path).catch(() => null))))));
 });
 self.addEventListener("fetch", (event) => {
   const request = event.request;
@@ -84,10 +94,10 @@ self.addEventListener("fetch", (event) => {
   event.respondWith(ASSET_HREFS.has(request.url) ? asset(request) : page(event));
 });
 function asset(request) {
-  return caches.match(request).then((found) => found || fetch(request).then((response) => {
+  return caches.open(CACHE).then((cache) => cache.match(request)).then((found) => found || fetch(request).then((response) => {
     if (response.status === 200) {
       const copy = response.clone();
-      caches.open(CACHE).then((cache) => cache.put(request, copy));
+      current().then((cache) => cache && cache.put(request, copy));
     }
     return response;
   }));
@@ -95,15 +105,17 @@ function asset(request) {
 function page(event) {
   const request = event.request;
   let storing = null;
-  const network = fetch(request).then((response) => {
+  // ask the server (a 304 is cheap), not the browser's HTTP cache: a page follows the living site
+  const network = fetch(new Request(request.url, {cache: "no-cache", redirect: request.redirect,
+    credentials: request.credentials})).then((response) => {
     if (response.status === 200 && response.type === "basic") {
       const copy = response.clone();
-      storing = caches.open(CACHE).then((cache) => keep(cache, request.url, copy));
+      storing = current().then((cache) => cache && keep(cache, request.url, copy));
     }
     return response;
   });
   event.waitUntil(network.then(() => storing, () => null));   // the kept copy follows the network, even late
-  const kept = caches.match(request, {ignoreSearch: true});
+  const kept = caches.open(CACHE).then((cache) => cache.match(request, {ignoreSearch: true}));
   const late = new Promise((resolve) => setTimeout(resolve, WAIT, "late"));
   return Promise.race([network.catch(() => "failed"), late]).then((first) => {
     if (first instanceof Response) return first;
@@ -125,7 +137,7 @@ function offline(request) {
   if (request.mode !== "navigate") return Response.error();
   const lang = Object.keys(OFFLINE).filter((l) => request.url.startsWith(href(OFFLINE[l].replace(/[^/]*$/, ""))))
     .sort((a, b) => OFFLINE[b].length - OFFLINE[a].length)[0];
-  return caches.match(href(OFFLINE[lang])).then((found) => found ? found.text().then((text) =>
+  return caches.open(CACHE).then((cache) => cache.match(href(OFFLINE[lang]))).then((found) => found ? found.text().then((text) =>
     new Response(text, {status: 503, headers: {"Content-Type": "text/html; charset=utf-8"}})) : Response.error());
 }
 """
