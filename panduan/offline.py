@@ -9,7 +9,7 @@ language, and the site works the same without it.
   first, the network only when missing.
 - Pages come from the network, but when it has not answered within WAIT_MS (a slow
   network on voting day) or fails, from the kept copy, marked with the moment it was
-  saved (`data-luring` on <html>, shown by static/js/keadaan.js as "offline copy of
+  saved (`data-offline-copy` on <body>, shown by static/js/keadaan.js as "offline copy of
   <date>"); the network's answer still replaces the kept copy in the background.
 - Installing keeps the assets, the pages listed under `offline:` in guide.yaml in every
   language, and each language's offline page. Once a page says its language, every page
@@ -129,7 +129,7 @@ function page(event) {
 function marked(response) {
   const saved = response.headers.get(SAVED);
   if (!saved || !(response.headers.get("Content-Type") || "").startsWith("text/html")) return response;
-  return response.text().then((text) => new Response(text.replace("<html ", '<html data-luring="' + saved + '" '),
+  return response.text().then((text) => new Response(text.replace("<body", '<body data-offline-copy="' + saved + '"'),
     {status: response.status, statusText: response.statusText, headers: response.headers}));
 }
 // A page never kept, and no network: the offline page of its language says so.
