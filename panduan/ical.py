@@ -5,7 +5,8 @@ alone, for the "add to calendar" link. Stages are whole days across
 Indonesia's three time zones, so they are all-day events (DATE values, no
 time zone: 14 February is 14 February in WIB, WITA and WIT) whose DTEND is
 the day after the last day, as RFC 5545 wants. Polling hours (local time
-at each TPS) go in the description.
+at each TPS) go in the description. Voting day carries a reminder (VALARM)
+the evening before, so the reader has the evening to find the invitation and KTP.
 
 Every language has its own files (/jadwal.ics, /en/jadwal.ics), their words
 from the interface catalogue (`calendar.*` keys) and the translated schedule.
@@ -28,7 +29,11 @@ import icalendar
 from .model import Citation, Guide
 
 PRODUCT = "-//Panduan Pemilu//Jadwal Pemilu//{}"   # the last field: the language of the texts
-CALENDAR_KEYS = ("calendar.schedule", "calendar.voting_day", "calendar.voting_hours", "calendar.source")
+CALENDAR_KEYS = ("calendar.schedule", "calendar.voting_day", "calendar.voting_hours", "calendar.source",
+                 "copy.calendar_reminder")
+# Voting day's reminder: the evening before, at 19:00 wherever the reader is (DTSTART is a
+# floating date, so the trigger counts back from the reader's own midnight)
+REMINDER_BEFORE = dt.timedelta(hours=5)
 Text = Callable[..., str]   # a catalogue key and its values -> plain text in the calendar's language
 
 
@@ -74,8 +79,13 @@ def calendar_files(guide: Guide, schedule_changed: dt.date | None, text: Text, s
                                         stage.source, stamp, text, schedule_url, uid_lang))
     voting_day = text("calendar.voting_day", election=election.name)
     voting = _calendar(voting_day, lang)
-    voting.add_component(_event(
-        guide, "hari-pemungutan-suara", election.voting_day, election.voting_day, voting_day,
-        text("calendar.voting_hours", hours=election.voting_hours), election.source, stamp,
-        text, schedule_url, uid_lang))
+    event = _event(guide, "hari-pemungutan-suara", election.voting_day, election.voting_day, voting_day,
+                   text("calendar.voting_hours", hours=election.voting_hours), election.source, stamp,
+                   text, schedule_url, uid_lang)
+    alarm = icalendar.Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", text("copy.calendar_reminder", election=election.name))
+    alarm.add("trigger", -REMINDER_BEFORE)
+    event.add_component(alarm)
+    voting.add_component(event)
     return {"jadwal.ics": everything.to_ical(), "hari-pemungutan-suara.ics": voting.to_ical()}

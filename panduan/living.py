@@ -29,7 +29,7 @@ from .i18n import CATALOGUE_DIR, Catalogues
 from .ical import calendar_files
 from .model import Guide
 from .phases import Clock
-from .plan import RESULTS_IMAGE, NUMBERS, SCHEDULE, SOURCES, TICKETS, Output, Plan
+from .plan import NUMBERS, OFFLINE_PAGE, RESULTS_IMAGE, SCHEDULE, SOURCES, TICKETS, Output, Plan
 from .problems import Report
 from .share_png import presidential_png
 
@@ -108,7 +108,8 @@ class Living:
         """Every HTML page in every language it is written in, each with its translations
         (hreflang) when it has any. A page shown untranslated is left out: its canonical
         address is the original's (`Plan.canonical`)."""
-        pages = [o for o in self.plan.outputs if o.file.endswith(".html") and o.key != "/404.html" and o.translated]
+        pages = [o for o in self.plan.outputs if o.file.endswith(".html") and o.key not in ("/404.html", OFFLINE_PAGE)
+                 and o.translated]
         return tuple(SitemapEntry(
             urls.absolute(self.config.base_url, o.url), self.last_updated(o),
             tuple((v.lang, urls.absolute(self.config.base_url, v.url)) for v in self.plan.translations(o)))

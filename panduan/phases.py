@@ -32,6 +32,7 @@ def name_key(phase: str) -> str:
     return "phase." + phase.replace("-", "_")
 
 
+COUNTDOWN = "the countdown to voting day"   # a daily change the reader's browser redoes itself
 NAME_KEYS = tuple(name_key(phase) for phase in PHASES)
 
 
@@ -55,6 +56,10 @@ class Clock:
     next_change: dt.datetime | None      # None: nothing will change with time
     reasons: tuple[str, ...]             # what changes at next_change
     schedule_since: dt.datetime | None   # when the stages' statuses last changed
+    # When a copy of the site stops being true, leaving out the countdown's midnights
+    # (static/js/hitung-mundur.js counts the days on the reader's clock): static/js/keadaan.js
+    # flags a copy read at or after it (templates/partials/copy.html).
+    valid_until: dt.datetime | None = None
 
     def report(self) -> bytes:
         """The small JSON file CI reads; deterministic for any now in [since, next_change)."""
@@ -154,8 +159,8 @@ def changes_over_time(guide: Guide, spans: tuple[PhaseSpan, ...], now: dt.dateti
     voting_day = guide.config.election.voting_day
     today = now.astimezone(zone).date()
     if today <= voting_day:   # the countdown changes every midnight, and disappears after voting day
-        moments.append((midnight(today, zone), "the countdown to voting day"))
-        moments.append((midnight(today + dt.timedelta(days=1), zone), "the countdown to voting day"))
+        moments.append((midnight(today, zone), COUNTDOWN))
+        moments.append((midnight(today + dt.timedelta(days=1), zone), COUNTDOWN))
     moments.append((midnight(voting_day + dt.timedelta(days=1), zone), "the countdown ends"))
     for item, name in [(p, p.path) for p in guide.pages] + [(m, f"message '{m.id}'") for m in guide.messages]:
         if item.window.publish_at is not None:
@@ -177,8 +182,9 @@ def clock(guide: Guide, spans: tuple[PhaseSpan, ...], now: dt.datetime) -> Clock
     after = sorted(moment for moment, _ in moments if moment > now)
     next_change = after[0] if after else None
     reasons = tuple(sorted({why for moment, why in moments if moment == next_change}))
+    valid_until = min((moment for moment, why in moments if moment > now and why != COUNTDOWN), default=None)
     return Clock(now, phase_at(spans, now), max(before) if before else None, next_change, reasons,
-                 max(schedule) if schedule else None)
+                 max(schedule) if schedule else None, valid_until)
 
 
 def publish(guide: Guide, clock_: Clock, drafts: bool) -> tuple[Guide, dict[str, str]]:

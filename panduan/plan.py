@@ -27,11 +27,12 @@ TICKETS = "content/tickets.yaml"
 NUMBERS = "content/numbers.yaml"
 RESULTS = "content/results.yaml"
 TITLE_KEYS = ("title.schedule", "title.parties", "title.tickets", "title.sources", "title.not_found",
-              "title.updates", "title.calendar", "title.voting_day_calendar", "title.fact_checks", "title.search")
+              "title.updates", "title.calendar", "title.voting_day_calendar", "title.fact_checks", "title.search", "copy.offline_title")
 # made once, in the default language, for the whole site: they are for machines, not readers
 SITE_FILES = ("/sitemap.xml", "/robots.txt", "/next-change.json")
 BLOCK_INPUTS = {"ballots": (), "report_channels": (), "key_numbers": (NUMBERS,)}
 RESULTS_IMAGE = "/bagikan-hasil.png"   # the share image of a page showing the presidential results
+OFFLINE_PAGE = "/luring.html"     # what the service worker answers for a page it never kept, offline
 SERVICE_WORKER = "/sw.js"         # written by `offline`; at the root so its scope is the whole site
 SEARCH_INDEX = "/pagefind/"       # written by `search` after the pages
 FINGERPRINTED = ("css/", "js/")   # static folders whose files get a content hash in their name
@@ -234,6 +235,8 @@ def _plan_language(guide: Guide, lang: str, root: str, catalogues: Catalogues, r
                for url, template, text, inputs, uses_now in builtin]
     outputs.append(Output(root + "/404.html", "404.html", title("title.not_found"), catalogue, rooted_links=True,
                           lang=lang, key="/404.html"))
+    outputs.append(Output(root + OFFLINE_PAGE, "offline.html", title("copy.offline_title"), catalogue,
+                          rooted_links=True, lang=lang, key=OFFLINE_PAGE))
     claimed = {o.url: f"the built-in page '{o.title}'" for o in outputs}
     for page in guide.pages:
         url = urls.page_url(page.slug)

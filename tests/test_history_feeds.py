@@ -195,6 +195,9 @@ def test_calendar_has_every_stage_as_all_day_events(default_site):
     (event,) = one.vevent_list
     assert event.dtstart.value == dt.date(2024, 2, 14)
     assert "07.00–13.00 waktu setempat (WIB, WITA, atau WIT)" in event.description.value
+    (alarm,) = event.valarm_list           # a reminder at 19:00 the evening before, on the reader's clock
+    assert alarm.action.value == "DISPLAY" and alarm.trigger.value == -dt.timedelta(hours=5)
+    assert alarm.description.value.startswith("Besok hari pemungutan suara Pemilihan Umum (Pemilu) 2024")
     assert 'href="hari-pemungutan-suara.ics"' in (default_site / "index.html").read_text(encoding="utf-8")
     assert 'href="../jadwal.ics"' in (default_site / "jadwal/index.html").read_text(encoding="utf-8")
 
@@ -209,6 +212,7 @@ def test_english_calendars_are_in_english_with_their_own_uids(default_site):
     (event,) = vobject.readOne((default_site / "en/hari-pemungutan-suara.ics").read_text(encoding="utf-8")).vevent_list
     assert event.dtstart.value == dt.date(2024, 2, 14)
     assert "local time (WIB, WITA or WIT)" in event.description.value
+    assert event.valarm.description.value.startswith("Tomorrow is voting day")
     assert 'href="hari-pemungutan-suara.ics">Add voting day to your calendar' in \
         (default_site / "en/index.html").read_text(encoding="utf-8")
 
@@ -218,3 +222,10 @@ def test_calendar_is_the_same_whatever_the_moment(default_site, tmp_path):
     assert run_build(REPO, "--out", str(out), "--now", "2024-06-01T00:00+07:00").returncode == 0
     for name in ("jadwal.ics", "hari-pemungutan-suara.ics", "en/jadwal.ics", "robots.txt"):
         assert (out / name).read_bytes() == (default_site / name).read_bytes(), name
+
+
+def test_voting_day_home_does_not_offer_to_add_the_day_to_a_calendar(tmp_path):
+    out = tmp_path / "site"
+    assert run_build(REPO, "--out", str(out), "--now", "2024-02-14T08:00:00+07:00").returncode == 0
+    for home in ("index.html", "en/index.html"):
+        assert "hari-pemungutan-suara.ics" not in (out / home).read_text(encoding="utf-8")

@@ -192,15 +192,24 @@ def test_results_page_with_its_charts_weighs_at_most_30_kb_gzip(tmp_path):
         assert weight(out, out / page) <= BUDGET, f"{page}: {weight(out, out / page)} bytes gzip"
 
 
-def test_service_worker_keeps_the_key_pages(site):
+def test_service_worker_keeps_the_key_pages_and_every_page_of_a_language(site):
     worker = (site / "sw.js").read_text(encoding="utf-8")
-    keep = json.loads(re.search(r"^const KEEP = (.*);$", worker, re.M).group(1))
-    pages = [k for k in keep if k.endswith("/")]
+    constant = lambda name: json.loads(re.search(rf"^const {name} = (.*);$", worker, re.M).group(1))  # noqa: E731
+    install = constant("INSTALL")
+    pages = [k for k in install if k.endswith("/")]
     assert pages == ["./", "en/", "cara-mencoblos/", "en/cara-mencoblos/", "kenali-hoaks/", "en/kenali-hoaks/",
                      "lapor-hoaks/", "en/lapor-hoaks/", "cetak/", "en/cetak/", "cek-fakta/", "en/cek-fakta/"]
     assert all((site / path / "index.html").is_file() for path in pages)
-    css = [k for k in keep if k.startswith("css/")]
+    assert constant("OFFLINE") == {"en": "en/luring.html", "id": "luring.html"}
+    assert {"luring.html", "en/luring.html"} <= set(install)
+    css = [k for k in constant("ASSETS") if k.startswith("css/")]
     assert css and all((site / path).is_file() for path in css)
+    languages = constant("LANGUAGES")
+    every = {p.relative_to(site).as_posix().removesuffix("index.html") or "./"
+             for p in site.rglob("*") if p.suffix in (".html", ".ics") and p.name not in ("404.html", "luring.html")
+             and not p.relative_to(site).as_posix().startswith("pagefind/")}
+    assert set(languages["id"]) | set(languages["en"]) == every
+    assert all(path.startswith("en/") for path in languages["en"]) and "jadwal/" in languages["id"]
 
 
 def test_service_worker_version_follows_the_key_pages(tmp_path):
@@ -230,7 +239,7 @@ def test_search_index_is_built_and_identical_across_builds(site, tmp_path):
     entry = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
     assert sorted(entry["languages"]) == ["en", "id"]
     indexed = sum(language["page_count"] for language in entry["languages"].values())
-    assert indexed == len(pages(site)) - 6       # not the 404 pages, the search pages nor the updates pages
+    assert indexed == len(pages(site)) - 8       # not the 404, offline, search nor updates pages (two of each)
     again = tmp_path / "again"      # another output folder: nothing of its path may leak into the index
     assert run_build(REPO, "--out", str(again), "--now", NOW, "--strict").returncode == 0
     assert tree_bytes(again) == tree_bytes(site)
