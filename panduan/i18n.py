@@ -40,12 +40,12 @@ from .problems import Report, did_you_mean, excerpt
 
 LANGUAGES = ("id", "en")   # every language the guide is published in
 CATALOGUE_DIR = "i18n"
-KEY = re.compile(r"^[a-z0-9_]+$")
+KEY = re.compile(r"^[a-z0-9_]+\Z")
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")   # pages, the feed and sitemap, robots.txt
 TEMPLATE_CALL = re.compile(r"""\bt\(\s*(['"])([^'"]+)\1\s*[,)]""")   # t('key') or t('key', name=...)
 # In interface text: a doubled brace, a {placeholder}, or a lone brace (a mistake).
 BRACES = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
-PLACEHOLDER_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+PLACEHOLDER_NAME = re.compile(r"^[a-z_][a-z0-9_]*\Z")
 
 
 def catalogue_path(lang: str) -> str:

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 # Folders each end in one '/', the last name may not: one way to match any address, so a long
 # hostile one (the preview server reads them from anyone) fails in linear time, not exponential.
-SAFE_URL = re.compile(r"^/(?:[a-z0-9][a-z0-9._-]*/)*(?:[a-z0-9][a-z0-9._-]*)?$")
+SAFE_URL = re.compile(r"^/(?:[a-z0-9][a-z0-9._-]*/)*(?:[a-z0-9][a-z0-9._-]*)?\Z")
 
 
 class UnsafeUrl(ValueError):

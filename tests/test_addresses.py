@@ -11,6 +11,8 @@ import shutil
 
 import pytest
 
+from panduan.i18n import KEY, PLACEHOLDER_NAME
+from panduan.urls import UnsafeUrl, file_for
 from sites import FIXTURES, NOW, assemble, run_build, tree_bytes
 
 HINT_CHARACTER = "   hint: write the address as the browser's address bar shows it, e.g. https://pemilu.example/\n"
@@ -121,3 +123,15 @@ def test_static_html_must_name_an_html_file_under_static(built, tmp_path):
         "The guide was not built: 2 problems to fix.\n"
         f"1. guide.yaml:{line}: static_html: static/hilang.html is not an HTML file under static/\n" + hint +
         f"2. guide.yaml:{line + 1}: static_html: static/img/ikon.svg is not an HTML file under static/\n" + hint)
+
+
+@pytest.mark.parametrize("url", ["/a/\n", "/jadwal\n", "/../x/", "/A/"])
+def test_an_address_ending_in_a_newline_or_leaving_the_site_is_refused(url):
+    """`$` would match before a final newline, and a file name with one is not an address."""
+    with pytest.raises(UnsafeUrl):
+        file_for(url)
+
+
+@pytest.mark.parametrize("text", ["title\n", "ti tle"])
+def test_an_interface_key_ending_in_a_newline_is_not_a_key(text):
+    assert not KEY.match(text) and not PLACEHOLDER_NAME.match(text)
