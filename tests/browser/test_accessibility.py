@@ -142,6 +142,7 @@ def test_colour_is_never_alone(page, static_server, built, lang):
 @pytest.mark.parametrize(("lang", "shown"), [("", "Sumber: KPU, PKPU 3/2022"), ("en/", "Source: KPU, KPU Regulation 3/2022")])
 def test_source_links_of_one_publisher_name_their_document(page, static_server, built, lang, shown):
     """Everyone, eye or screen reader, reads which of KPU's documents a source link opens."""
+    page.clock.set_fixed_time(dt.datetime.fromisoformat(NOW))   # read when built: the phase's messages show
     page.goto(static_server(built) + lang)
     link = page.get_by_role("link", name=shown, exact=True).first
     assert link.get_attribute("href") == "sumber/#pkpu-3-2022"
