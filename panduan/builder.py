@@ -209,9 +209,9 @@ class _OutputReport(Report):
 
 
 def build(root: Path, out: Path, now: dt.datetime, strict: bool = False, drafts: bool = False,
-          cache: BuildCache | None = None, progress: Progress | None = None) -> Built:
-    """Build the guide at `root` into `out`, replacing it only on success."""
-    built = make_site(root, now, strict, drafts, cache, progress=progress)
+          cache: BuildCache | None = None, progress: Progress | None = None, search: bool = True) -> Built:
+    """Build the guide at `root` into `out`, replacing it only on success (without `search`: no search index)."""
+    built = make_site(root, now, strict, drafts, cache, search, progress)
     with (progress or Silent()).stage("write", len(built.files) + len(built.plan.static)):
         write_site(out, built.files, built.plan.static)
     return built
