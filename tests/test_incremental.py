@@ -151,21 +151,6 @@ def test_the_cache_notices_a_template_change(tmp_path):
     assert "Lompat ke isi" in (tmp_path / "out/index.html").read_text()
 
 
-def test_a_template_reading_an_undeclared_page_body_is_still_rebuilt(tmp_path):
-    root = assemble(tmp_path / "guide")
-    home = root / "templates/home.html"
-    text = home.read_text()
-    assert "{% endblock %}" in text
-    home.write_text(text.replace("{% endblock %}", "<pre>{{ pages[-1].body }}</pre>{% endblock %}", 1))
-    cache = BuildCache()
-    build(root, tmp_path / "out", moment(), cache=cache)
-    last = sorted(root.glob("content/pages/*.md"))
-    edited = next(path for path in last if "tentang" in path.name)
-    edited.write_text(edited.read_text() + "\nKalimat penutup yang baru.\n")
-    build(root, tmp_path / "out", moment(), cache=cache)
-    assert tree_bytes(tmp_path / "out") == clean_build(root, tmp_path / "clean")
-
-
 def test_build_py_twice_with_a_cache_and_a_damaged_cache(tmp_path):
     from sites import run_build
     root = assemble(tmp_path / "guide")
