@@ -49,9 +49,8 @@ class Built:
 class Parts:
     """The working parts of a successful build that a later body-only edit can reuse (quick.py).
 
-    The model's Markdown bodies are those of the build that made the parts:
-    rendering never reads them (`read_bodies` is False, or quick.py refuses),
-    only the conversion of each page does, from `sources`."""
+    The model holds no Markdown bodies: only the conversion of each page reads
+    one, from `sources`."""
     root: Path
     strict: bool
     drafts: bool
@@ -64,7 +63,6 @@ class Parts:
     targets: LinkTargets
     renderer: Renderer
     links: LinkChecker
-    read_bodies: bool                 # did a template read a page's Markdown (Page.body)?
     early: tuple[Problem, ...]        # problems of loading, checking, modelling and planning
     late: dict[str, dict[str, tuple[Problem, ...]]]   # "prose"/"render"/"links" -> output URL -> problems
 
@@ -139,7 +137,7 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, cache: 
                    **{c.path: fact_check_url(check.slug) for check in guide.fact_checks
                       for c in (check, *check.translations)}},
         site_urls=plan.urls(), static_files=plan.static_urls(), hidden=hidden)
-    prose = Prose(targets, report)
+    prose = Prose(targets, report, tree.files)
     if cache:
         cache.begin(root, tree)
         target_key = cache.targets_digest(targets, plan)
@@ -182,7 +180,7 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, cache: 
             files.update(indexing.result())
     files[urls.file_for(SERVICE_WORKER)] = service_worker(guide.config, plan, files)
     parts = Parts(root, strict, drafts, tree.files, living, dates_outside, cache.dates_read if cache else None,
-                  targets, renderer, links, cache.read_bodies if cache else True, early, late)
+                  targets, renderer, links, early, late)
     return Built(guide, plan, moment, files, report.warnings, moment_clock, parts)
 
 
@@ -209,9 +207,9 @@ class _OutputReport(Report):
 
 
 def build(root: Path, out: Path, now: dt.datetime, strict: bool = False, drafts: bool = False,
-          cache: BuildCache | None = None, progress: Progress | None = None) -> Built:
-    """Build the guide at `root` into `out`, replacing it only on success."""
-    built = make_site(root, now, strict, drafts, cache, progress=progress)
+          cache: BuildCache | None = None, progress: Progress | None = None, search: bool = True) -> Built:
+    """Build the guide at `root` into `out`, replacing it only on success (without `search`: no search index)."""
+    built = make_site(root, now, strict, drafts, cache, search, progress)
     with (progress or Silent()).stage("write", len(built.files) + len(built.plan.static)):
         write_site(out, built.files, built.plan.static)
     return built

@@ -11,8 +11,8 @@ everything its result depends on, and replays the problems it reported:
   serves every language showing the body (addresses are filled in per output);
 - rendering an output (render): the *shared* digest below, the output's own
   fields, the Markdown bodies it declares (its page, and the pages named in
-  `Output.inputs`; "*" means all), its page's title and summary, any other
-  page bodies, titles and summaries its templates were seen reading
+  `Output.inputs`; "*" means all), its page's title and summary, the other
+  pages' titles and summaries its templates were seen reading
   (traced), the git dates ("last updated") it was seen reading (traced
   through history.History), and the moment (`set_moment`): the stretch of
   time in which nothing time-dependent changes (phases.Clock: [since,
@@ -34,8 +34,8 @@ twelve).
 
 To declare a new output: put the Markdown pages whose body it reads in
 `inputs` ("*" for all of them). Everything else it could read is in the
-shared digest already; a template reading an undeclared `page.body` is
-traced, so the cache is slower then, never wrong; and outputs made outside
+shared digest already (the model holds no Markdown: templates see a body
+only converted, by their output's page); and outputs made outside
 `Renderer.render_all` (feeds, indexes) are not cached at all. Titles and
 summaries are traced where templates read them (`page.title`,
 `page['title']`, `map(attribute='title')`...): Python code called while
@@ -145,8 +145,7 @@ class BuildCache:
         self.shared = ""
         self.moment = ""
         self._link_context: tuple = (None, "")
-        self.reading: set[str] | None = None               # while rendering: page bodies read
-        self.showing: set[tuple[str, str]] | None = None   # and (page, PRESENTED field) read
+        self.showing: set[tuple[str, str]] | None = None   # while rendering: (page, PRESENTED field) read
         self.dates_read: dict[str, tuple[str, ...]] = {}   # this build's output URL -> git dates it read
         self.hits: Counter[str] = Counter()     # kind -> entries found
         self.misses: Counter[str] = Counter()   # kind -> entries computed
@@ -209,7 +208,6 @@ class BuildCache:
         self.body_digests: dict[str, str] = {}
         self.read_digests: dict[tuple, str] = {}
         self.made_by: dict[int, tuple[bytes, str]] = {}   # rendered bytes -> the key that made them
-        self.read_bodies = False   # did any template read a page's Markdown, declared or not?
         self.dates_read = {}
 
     def _front(self, relative: str, source) -> str:
@@ -285,7 +283,7 @@ class BuildCache:
         return [page for page in pages if ("prose", self._prose_key(page, targets)) not in self.entries]
 
     def _prose_key(self, page, targets: str) -> str:
-        return digest("prose", self.engine, targets, page.path, page.body_line, page.body)
+        return digest("prose", self.engine, targets, page.path, page.body_line, self.bodies[page.path])
 
     def convert(self, prose, output, targets: str, localize) -> Markup:
         """Memo for `Prose.convert`, replaying the problems it reported: one entry per body, shared
@@ -327,48 +325,40 @@ class BuildCache:
     def render(self, output, render) -> bytes:
         """Memo for `Renderer.render` (template errors are raised, never remembered).
 
-        A template may read the Markdown of pages the output did not declare
-        (`page.body` of any page in `pages`). Such reads are traced while
-        rendering and remembered with the result: the next build looks up
-        the trace first and keys the result by those bodies too, so an
-        undeclared read makes the cache slower, never wrong.
+        The git dates and the other pages' titles and summaries a rendering
+        reads are traced and remembered with the result: the next build looks
+        up the trace first and keys the result by what those hold now.
         """
         key = self.render_key(output)
         trace = self._get("trace", key)
         if trace is not None:
-            traced, read_any, dated, shown = trace
-            full = self._full_key(key, traced, dated, shown)
+            dated, shown = trace
+            full = self._full_key(key, dated, shown)
             found = self._get("render", full)
             if found is not None:
-                self.read_bodies |= read_any
                 self.made_by[id(found)] = (found, full)
                 self.dates_read[output.url] = dated
                 return found
         self._trace(render.__self__.env)
-        self.reading, self.showing = set(), set()
+        self.showing = set()
         shared_dates, self.history.read = self.history.read, set()
         try:
             found = render(output)
-            read_any = bool(self.reading)
-            traced = tuple(sorted(self.reading - set(self._declared_bodies(output))))
             dated = tuple(sorted(self.history.read))
             shown = tuple(sorted(self.showing - {(output.page.path, name) for name in PRESENTED if output.page}))
         finally:
-            self.reading, self.showing, self.history.read = None, None, shared_dates
-        full = self._full_key(key, traced, dated, shown)
-        self._put("trace", key, (traced, read_any, dated, shown))
+            self.showing, self.history.read = None, shared_dates
+        full = self._full_key(key, dated, shown)
+        self._put("trace", key, (dated, shown))
         self._put("render", full, found)
-        self.read_bodies |= read_any
         self.made_by[id(found)] = (found, full)
         self.dates_read[output.url] = dated
         return found
 
-    def _full_key(self, key: str, traced: tuple[str, ...], dated: tuple[str, ...],
-                  shown: tuple[tuple[str, str], ...]) -> str:
-        """A rendering's key with what it was seen reading: undeclared bodies, git dates,
-        and the titles and summaries (PRESENTED) of other pages."""
-        return digest(key, *(part for path in traced for part in (path, self._body_digest(path))),
-                      "|", self._read_digest("dates", dated, lambda: self.history.dates(dated)),
+    def _full_key(self, key: str, dated: tuple[str, ...], shown: tuple[tuple[str, str], ...]) -> str:
+        """A rendering's key with what it was seen reading: git dates, and the titles and
+        summaries (PRESENTED) of other pages."""
+        return digest(key, "|", self._read_digest("dates", dated, lambda: self.history.dates(dated)),
                       "|", self._read_digest("shown", shown, lambda: tuple(
                           (path, name, self.presented.get((path, name), "-")) for path, name in shown)))
 
@@ -382,7 +372,7 @@ class BuildCache:
         return found
 
     def _trace(self, env) -> None:
-        """Make templates' reads of a page's `body`, title or summary note the page (once per
+        """Make templates' reads of a page's title or summary note the page (once per
         environment): `page.title` is an attribute read, `page['title']` and filters such as
         `sort(attribute='title')` are item reads."""
         if getattr(env, "panduan_traced", False):
@@ -390,11 +380,8 @@ class BuildCache:
         plain_getattr, plain_getitem = env.getattr, env.getitem
 
         def note(obj, attribute) -> None:
-            if self.reading is not None and isinstance(obj, Page):
-                if attribute in ("body", "body_line"):
-                    self.reading.add(obj.path)
-                elif attribute in PRESENTED:
-                    self.showing.add((obj.path, attribute))
+            if self.showing is not None and isinstance(obj, Page) and attribute in PRESENTED:
+                self.showing.add((obj.path, attribute))
 
         def getattr_(obj, attribute):
             note(obj, attribute)
@@ -444,11 +431,11 @@ class BuildCache:
 
 
 def _decode_trace(value) -> tuple:
-    traced, read_any, dated, shown = value
+    dated, shown = value
     pairs = tuple(store.texts(pair) for pair in shown)
     if any(len(pair) != 2 for pair in pairs):
         raise ValueError("not a (page, field) pair")
-    return store.texts(traced), store.flag(read_any), store.texts(dated), pairs
+    return store.texts(dated), pairs
 
 
 def _decode_converted(value) -> tuple:
@@ -469,7 +456,7 @@ ENCODERS = {
     "prose": lambda found: [found[0].html, found[0].token, [list(link) for link in found[0].links],
                             store.encode_problems(found[1])],
     "render": store.encode_bytes,
-    "trace": lambda found: [list(found[0]), found[1], list(found[2]), [list(pair) for pair in found[3]]],
+    "trace": lambda found: [list(found[0]), [list(pair) for pair in found[1]]],
     "links": store.encode_problems,
     "search": lambda files: {name: store.encode_bytes(data) for name, data in sorted(files.items())},
 }

@@ -276,6 +276,11 @@ class Source:
         """The text before the body: all of a YAML file, a Markdown file's front matter."""
         return self.text[: len(self.text) - len(self.body)]
 
+    @property
+    def blank(self) -> bool:
+        """Whether the body is empty or only white space: all the model knows of a body."""
+        return not self.body.strip()
+
 
 @dataclass
 class SourceTree:

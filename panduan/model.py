@@ -193,8 +193,7 @@ class Page(_Translated):
     order: int
     sources: tuple[Citation, ...]
     blocks: tuple[str, ...]
-    body: str               # Markdown, converted by `prose` once URLs are planned
-    body_line: int
+    body_line: int          # where the Markdown body starts in `path` (prose.py reads and converts it)
     window: Window = Window()
     updated: dt.date | None = None
     changes: tuple[Change, ...] = ()      # newest first
@@ -215,8 +214,7 @@ class FactCheck(_Translated):
     sources: tuple[Citation, ...]
     appeared_in: str | None
     appeared_on: dt.date | None
-    body: str               # the explanation, Markdown
-    body_line: int
+    body_line: int          # where the explanation (Markdown, read by prose.py) starts in `path`
     lang: str = ""          # the language it is written in
     translations: tuple["FactCheck", ...] = ()   # the same entry in other languages (x.en.md)
 
@@ -529,12 +527,12 @@ def _read_pages(tree: SourceTree, report: Report, cite: _Citer, zone: ZoneInfo,
                        "content/results.yaml, which does not exist",
                        "create content/results.yaml (see README.md), or remove 'charts:'")
         pages.append(Page(path, slug, item["title"], item["summary"], item["order"], citations,
-                          tuple(item["blocks"]), source.body, source.body_line,
+                          tuple(item["blocks"]), source.body_line,
                           _window(item, path, zone, report), item["updated"], changes, default,
                           layout=item["layout"], charts=tuple(item["charts"])))
 
     def translate(page: Page, item: YamlMap, source, path: str, lang: str) -> Page:
-        return dataclasses.replace(page, path=path, title=item["title"], summary=item["summary"], body=source.body,
+        return dataclasses.replace(page, path=path, title=item["title"], summary=item["summary"],
                                    body_line=source.body_line, lang=lang)
 
     pages = _with_translations(pages, translated, tree, default, report, "page", schema.PAGE,
@@ -617,7 +615,7 @@ def _read_fact_checks(tree: SourceTree, report: Report, cite: _Citer, default: s
         _explained(source, path, report)
         citations = _citations(item["sources"], path, cite)
         checks.append(FactCheck(path, slug, item["claim"], item["verdict"], item["summary"], item["checked"],
-                                citations, item["appeared_in"], item["appeared_on"], source.body, source.body_line,
+                                citations, item["appeared_in"], item["appeared_on"], source.body_line,
                                 default))
 
     def translate(check: FactCheck, item: YamlMap, source, path: str, lang: str) -> FactCheck | None:
@@ -632,7 +630,7 @@ def _read_fact_checks(tree: SourceTree, report: Report, cite: _Citer, default: s
             return None
         _explained(source, path, report)
         return dataclasses.replace(check, path=path, claim=item["claim"], summary=item["summary"],
-                                   appeared_in=item["appeared_in"], body=source.body, body_line=source.body_line,
+                                   appeared_in=item["appeared_in"], body_line=source.body_line,
                                    lang=lang)
 
     checks = _with_translations(checks, translated, tree, default, report, "fact check", schema.FACT_CHECK,
@@ -641,6 +639,6 @@ def _read_fact_checks(tree: SourceTree, report: Report, cite: _Citer, default: s
 
 
 def _explained(source, path: str, report: Report) -> None:
-    if not source.body.strip():
+    if source.blank:
         report.add(path, source.body_line, 0, "the fact check has no explanation",
                    "after the front matter, explain in a few sentences what is true and why")

@@ -20,6 +20,7 @@ import os
 import posixpath
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import markdown
@@ -28,7 +29,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from . import urls
-from .load import CONTROL_CHARACTERS, PAGES_DIR
+from .load import CONTROL_CHARACTERS, PAGES_DIR, Source
 from .model import Page
 from .problems import Problem, Report, did_you_mean, excerpt
 
@@ -123,10 +124,11 @@ class _Resolver(Treeprocessor):
 
 
 class Prose:
-    """Converts page bodies for one build."""
+    """Converts page bodies for one build: the only reader of the Markdown, from `sources`
+    (the loaded files by path; the model keeps each page's path and body line)."""
 
-    def __init__(self, targets: LinkTargets, report: Report):
-        self.targets, self.report = targets, report
+    def __init__(self, targets: LinkTargets, report: Report, sources: Mapping[str, Source]):
+        self.targets, self.report, self.sources = targets, report, sources
         self.page: Page | None = None
         self.token = ""
         self.links: list[tuple[str, bool]] = []
@@ -139,9 +141,9 @@ class Prose:
         self.markdown.treeprocessors.register(_Resolver(self.markdown, self), "panduan-links", 1)
 
     def problem(self, needle: str, message: str, hint: str = "", warning: bool = False) -> None:
-        page = self.page
-        offset = page.body.find(needle) if needle else -1
-        line = page.body_line + page.body[:offset].count("\n") if offset >= 0 else 0
+        page, body = self.page, self.body(self.page)
+        offset = body.find(needle) if needle else -1
+        line = page.body_line + body[:offset].count("\n") if offset >= 0 else 0
         (self.report.warn if warning else self.report.add)(page.path, line, 0, message, hint)
 
     def link(self, target: str, image: bool) -> str:
@@ -199,6 +201,14 @@ class Prose:
         self.links.append((path, localized))
         return f"@{self.token}-{len(self.links) - 1}"
 
+    def body(self, page: Page) -> str:
+        """The page's Markdown body."""
+        return self.sources[page.path].body
+
+    def key(self, page: Page) -> tuple[str, int, str]:
+        """What a conversion depends on, besides the link targets: the path, first line and text of the body."""
+        return page.path, page.body_line, self.body(page)
+
     def convert(self, page: Page, url: str, localize=lambda path: path) -> Markup:
         """The page's HTML at `url`; `localize` maps a site path to its version in the page's language.
         Its problems go to `report` each time, the Markdown is converted once per build."""
@@ -209,7 +219,7 @@ class Prose:
     def prepare(self, pages: list[Page]) -> None:
         """Convert the bodies of `pages` ahead, on every core when there are many (the results,
         and so the problems each output replays, are the same as one by one)."""
-        todo = list({_key(page): page for page in pages if _key(page) not in self.done}.values())
+        todo = list({self.key(page): page for page in pages if self.key(page) not in self.done}.values())
         processes = min(os.cpu_count() or 1, 4)
         if len(todo) < PARALLEL_FROM or processes < 2 or threading.active_count() > 1 \
                 or "fork" not in multiprocessing.get_all_start_methods():
@@ -222,12 +232,12 @@ class Prose:
         finally:
             _FORKED = None
         for page, result in zip(todo, found):
-            self.done[_key(page)] = result
+            self.done[self.key(page)] = result
         self.conversions += len(todo)
 
     def converted(self, page: Page) -> tuple[Converted, tuple[Problem, ...]]:
         """The page's body converted, with the problems found in it."""
-        key = _key(page)
+        key = self.key(page)
         if key not in self.done:
             outer, self.report = self.report, Report()
             try:
@@ -238,11 +248,12 @@ class Prose:
 
     def _convert(self, page: Page) -> Converted:
         self.page, self.links = page, []
-        self.token = hashlib.blake2b(f"{page.path}\0{page.body}".encode(), digest_size=8).hexdigest()
+        body = self.body(page)
+        self.token = hashlib.blake2b(f"{page.path}\0{body}".encode(), digest_size=8).hexdigest()
         self.markdown.reset()
         self.conversions += 1
         try:
-            html = self.markdown.convert(page.body)
+            html = self.markdown.convert(body)
         except RecursionError:   # nesting load.too_deep does not count, e.g. of inline markup
             self.problem("", "is nested too deeply to convert", "make the text's lists, quotes and emphasis flatter")
             return Converted("", self.token, ())
@@ -252,8 +263,6 @@ class Prose:
         return Converted(CONTROL_CHARACTERS.sub("", clean), self.token, tuple(self.links))
 
 
-def _key(page: Page) -> tuple[str, int, str]:
-    return page.path, page.body_line, page.body
 
 
 _FORKED: tuple[Prose, list[Page]] | None = None   # what `Prose.prepare` hands its worker processes

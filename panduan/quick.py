@@ -24,8 +24,9 @@ declined (None: the caller runs the full build):
   the cache traced: the outputs that read one (the page, the sitemap, the
   feed...) are rendered again too, and any other reader (the calendars read
   the schedule's date) declines;
-- no template read a page's Markdown (`Page.body`): rendering reads each page's
-  converted text only, so the model's stale bodies are never seen;
+- the last build had a cache, which traced the dates its renderings read
+  (and the model holds no Markdown: rendering reads only each page's converted
+  text, made here from the new `sources`);
 - converting, rendering and link-checking the changed outputs reports no
   problem (the full build then reports it, with the whole list).
 
@@ -57,7 +58,7 @@ def rebuild_bodies(previous: Built, changed: set[str], now: dt.datetime, strict:
                    drafts: bool) -> Built | None:
     """The build after body-only edits of the files `changed` (paths relative to the root), or None."""
     parts = previous.parts
-    if parts.read_bodies or (parts.strict, parts.drafts) != (strict, drafts):
+    if parts.dates_read is None or (parts.strict, parts.drafts) != (strict, drafts):
         return None
     if not previous.clock.holds(now) or not changed:
         return None
@@ -70,32 +71,28 @@ def rebuild_bodies(previous: Built, changed: set[str], now: dt.datetime, strict:
     living = copy.copy(parts.living)
     living.history = History(git_dates(parts.root, previous.guide.config.timezone))
     moved = _moved(parts.living.history.last_commit, living.history.last_commit)
-    if moved and (parts.dates_read is None or moved & parts.dates_outside):
+    if moved & parts.dates_outside:
         return None
 
     plan = previous.plan
-    dated = parts.dates_read or {}
+    dated = parts.dates_read
     redo = [o for o in plan.outputs if o.page is not None and o.page.path in changed
             or moved and moved.intersection(dated.get(o.url, ()))]
     bodies = dict(parts.renderer.bodies)
-    prose = Prose(parts.targets, Report())
-    shown = []
+    prose = Prose(parts.targets, Report(), sources)
     for output in redo:
         if output.page is not None and output.page.path in changed:
-            page = dataclasses.replace(output.page, body=sources[output.page.path].body)
-            output = dataclasses.replace(output, page=page)
-            bodies[output.url] = prose.convert(page, output.url, functools.partial(plan.localize, lang=output.lang))
-        shown.append(output)
+            localize = functools.partial(plan.localize, lang=output.lang)
+            bodies[output.url] = prose.convert(output.page, output.url, localize)
     renderer = copy.copy(parts.renderer)
     renderer.bodies, renderer.extras = bodies, living.contexts()
     files = dict(previous.files)
     report = Report()
-    dates_read = None if parts.dates_read is None else dict(parts.dates_read)
-    for output in shown:
+    dates_read = dict(parts.dates_read)
+    for output in redo:
         living.history.read = set()
         files.update(renderer.render_one(output, report))
-        if dates_read is not None:
-            dates_read[output.url] = tuple(sorted(living.history.read))
+        dates_read[output.url] = tuple(sorted(living.history.read))
         if output.file in files and output.file.endswith(".html"):
             parts.links.check(output, files[output.file], report)
     living.history.read = set(parts.dates_outside)

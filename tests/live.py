@@ -18,10 +18,11 @@ def moment() -> dt.datetime:
     return dt.datetime.fromisoformat(NOW)
 
 
-def clean_build(root: Path, out: Path) -> dict[str, bytes] | None:
-    """The site a clean build of the tree writes, or None when the tree has problems."""
+def clean_build(root: Path, out: Path, search: bool = True) -> dict[str, bytes] | None:
+    """The site a clean build of the tree writes, or None when the tree has problems
+    (without `search`: the site without its search index, as watch mode writes it first)."""
     try:
-        build(root, out, moment())
+        build(root, out, moment(), search=search)
     except ContentError:
         return None
     return tree_bytes(out)

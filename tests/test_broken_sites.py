@@ -1,7 +1,8 @@
 """Deliberately broken guides: each folder in tests/broken/ holds files that replace
 the mini guide's, and `expected.txt`, the exact message the editor must see.
 
-Each case first builds the good guide, then the broken one, and checks that the
+The good guide is built once (with its cache, as an editor's last good build
+leaves it); each case copies it, lays its files over the copy, builds, and checks that the
 build failed with exit code 1, printed exactly the expected problems and no
 traceback, and left the previous site byte for byte as it was.
 Regenerate the messages after a deliberate wording change (then review the diff):
@@ -22,13 +23,22 @@ BROKEN = Path(__file__).resolve().parent / "broken"
 CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
 
 
+@pytest.fixture(scope="module")
+def good(tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
+    """The mini guide built once: its folder (guide/ with the build's cache, site/) and the site's bytes."""
+    folder = tmp_path_factory.mktemp("good")
+    root = assemble(folder / "guide", FIXTURES / "mini")
+    built = run_build(root, "--out", str(folder / "site"), "--now", NOW)
+    assert built.returncode == 0, built.stderr
+    return folder, tree_bytes(folder / "site")
+
+
 @pytest.mark.parametrize("case", CASES)
-def test_broken_site_reports_every_problem_and_keeps_old_site(case, tmp_path):
-    root = assemble(tmp_path / "guide", FIXTURES / "mini")
-    out = tmp_path / "site"
-    good = run_build(root, "--out", str(out), "--now", NOW)
-    assert good.returncode == 0, good.stderr
-    before = tree_bytes(out)
+def test_broken_site_reports_every_problem_and_keeps_old_site(case, tmp_path, good):
+    folder, before = good
+    root, out = tmp_path / "guide", tmp_path / "site"
+    shutil.copytree(folder / "guide", root)
+    shutil.copytree(folder / "site", out)
 
     overlay = BROKEN / case
     for path in sorted(overlay.rglob("*")):

@@ -25,6 +25,5 @@ def test_each_distinct_body_is_converted_once(tmp_path, monkeypatch, cache):
 
     shown = Counter(o.page.path for o in built.plan.outputs if o.page is not None)
     assert shown["content/pages/tentang.md"] == 2, "the untranslated page is shown in both languages"
-    bodies = {(o.page.path, o.page.body) for o in built.plan.outputs if o.page is not None}
-    assert len(converted) == len(bodies)
+    assert len(converted) == len(shown), "one conversion per page file, whichever languages show it"
     assert b"tentang" in built.files["en/tentang/index.html"]

@@ -152,17 +152,6 @@ def test_fixing_a_warning_in_the_text_drops_it(session, tmp_path):
     assert_same_as_clean(session, tmp_path)
 
 
-def test_a_template_reading_page_text_turns_quick_rebuilds_off(tmp_path):
-    root = assemble(tmp_path / "guide")
-    template = root / "templates/page.html"
-    template.write_text(template.read_text().replace("{{ body }}", "{{ body }}<p>{{ output.page.body|length }}</p>"))
-    session = Session(root, tmp_path / "out", moment)
-    assert session.rebuild().ok
-    outcome = edit(session, PAGE, lambda text: text + "\nTambahan.\n")
-    assert outcome.ok and not outcome.quick
-    assert_same_as_clean(session, tmp_path)
-
-
 def test_a_new_day_takes_the_full_build(tmp_path):
     root = assemble(tmp_path / "guide")
     now = [moment()]

@@ -2,7 +2,8 @@
 
 Playwright's own browser downloads are never used; tests/setup.sh installs
 Debian's package. A missing browser is a failure, not a skip, so CI cannot
-pass without running these tests.
+pass without running these tests. Every test here is marked `browser`, so
+`pytest -m "not browser"` runs the rest of the suite without Chromium.
 """
 from __future__ import annotations
 
@@ -20,6 +21,16 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
 ]
+
+
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every test in this folder `browser` (the hook sees the whole session's items)."""
+    for item in items:
+        if HERE in Path(item.fspath).resolve().parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
