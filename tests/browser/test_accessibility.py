@@ -61,9 +61,12 @@ def test_axe_finds_no_violations_and_targets_are_24px(browser, static_server, bu
         results = axe.run(tab, options=WCAG_22_AA)
         assert results.violations_count == 0, f"/{lang}{path} at {width}px:\n{_report(results)}"
     assert tab.evaluate(SMALL_TARGETS) == [], f"/{lang}{path}: targets smaller than 24x24 px"
-    header = tab.evaluate("""() => [...document.querySelectorAll('header a, .actions a')]
+    tab.locator(".menu summary").click()     # the phone's folded menu, opened: its links count too
+    header = tab.evaluate("""() => [...document.querySelectorAll('header a, header summary, .actions a')]
         .map(e => e.getBoundingClientRect()).map(r => [r.width, r.height])""")
-    assert header and all(w >= 24 and h >= 24 for w, h in header), header
+    assert len(header) >= 10 and all(w >= 24 and h >= 24 for w, h in header), header
+    results = axe.run(tab, options=WCAG_22_AA)
+    assert results.violations_count == 0, f"/{lang}{path} at 360px, menu open:\n{_report(results)}"
     context.close()
 
 
