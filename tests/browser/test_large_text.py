@@ -70,7 +70,7 @@ def test_the_menu_folds_at_large_text_and_opens_without_javascript(browser, stat
     header = tab.locator(".site-header")
     assert header.bounding_box()["height"] < 740 / 2, "the header takes half the screen"
     links = tab.locator(".site-header nav a")
-    assert links.count() == 8 and not links.first.is_visible()
+    assert links.count() == 9 and not links.first.is_visible()
     tab.locator(".menu summary").click()
     assert all(link.is_visible() for link in links.all())
     sizes = [link.bounding_box() for link in links.all()]
@@ -86,5 +86,5 @@ def test_the_menu_is_open_with_no_button_on_a_wide_screen(browser, static_server
     tab.goto(static_server(default_site))
     assert not tab.locator(".menu summary").is_visible()
     links = tab.locator(".site-header nav a")
-    assert links.count() == 8 and all(link.is_visible() for link in links.all())
+    assert links.count() == 9 and all(link.is_visible() for link in links.all())
     context.close()
