@@ -46,7 +46,8 @@ def _locale_filter(function):
 # what the built files need and nothing more. Scripts, styles, images and connections come from
 # the site itself; 'wasm-unsafe-eval' lets Pagefind compile its WebAssembly in the page where it
 # cannot start a worker (it allows no JavaScript eval); no inline script or style attribute, no
-# plugins, no <base> or form sending elsewhere. JSON-LD is a data block, not script: unaffected.
+# plugins, no <base>; forms go to the site itself, or to DuckDuckGo (the search form without
+# JavaScript, templates/search.html). JSON-LD is a data block, not script: unaffected.
 # The preview server's live-reload script is a file of the same origin, so it needs nothing more.
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
@@ -55,7 +56,7 @@ CONTENT_SECURITY_POLICY = "; ".join((
     "img-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
-    "form-action 'self'",
+    "form-action 'self' https://duckduckgo.com",
 ))
 
 
