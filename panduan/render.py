@@ -28,6 +28,7 @@ from .i18n import Catalogues
 from .model import Guide
 from .plan import Output, Plan
 from .problems import Report
+from .qr import qr_svg
 from .timeline import Timeline
 
 
@@ -75,6 +76,7 @@ def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None = N
     env.filters["date_full"] = _locale_filter(lambda day, locale: format_date(day, "EEEE, d MMMM y", locale=locale))
     env.filters["date_short"] = _locale_filter(lambda day, locale: format_date(day, "d MMM y", locale=locale))
     env.filters["number"] = _locale_filter(_number)
+    env.filters["qr_svg"] = qr_svg   # the printed guide's code to the living site (templates/page.html)
     return env
 
 
