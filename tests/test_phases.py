@@ -143,3 +143,19 @@ def test_schedule_says_since_when_its_statuses_hold():
     page = home_text(built_at("2024-01-10T10:00+07:00"), "jadwal/index.html")
     assert "Status ini berlaku sejak 8 Januari 2024." in page     # the day after the 7 January debate
     assert "Tambahkan semua tahapan ke kalender Anda" in page
+
+
+def test_a_preview_of_the_past_shows_no_update_from_its_future():
+    """--now in 2024 on a tree committed later: no "Terakhir diperbarui" or sitemap date after the
+    copy's next change of time; a build after the last commit shows them all."""
+    def dates(files: dict[str, bytes]) -> set[str]:
+        shown = set()
+        for name, data in files.items():
+            if name.endswith(".html"):
+                shown |= set(re.findall(r'(?:diperbarui|updated): <time datetime="([\d-]+)"', data.decode("utf-8")))
+        return shown | set(re.findall(r"<lastmod>([\d-]+)<", files["sitemap.xml"].decode("utf-8")))
+
+    preview = dates(built_at("2024-01-10T10:00+07:00"))
+    assert preview and all(day < "2024-01-11" for day in preview), sorted(preview)
+    later = dates(built_at("2099-01-01T10:00+07:00"))
+    assert max(later) > "2024-12-31" and len(later) > len(preview)     # the tree's own commits (a clone's too)
