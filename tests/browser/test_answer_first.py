@@ -9,18 +9,8 @@ import re
 
 import pytest
 
-from sites import REPO, run_build
-
-VOTING_DAY = "2024-02-14T09:00+07:00"
+VOTING_DAY = "2024-02-14T09:00+07:00"   # the moment voting_day_site (tests/conftest.py) is built at
 SCREEN = {"width": 360, "height": 740}
-
-
-@pytest.fixture(scope="module")
-def voting_day(tmp_path_factory):
-    out = tmp_path_factory.mktemp("answer-first") / "site"
-    result = run_build(REPO, "--out", str(out), "--now", VOTING_DAY, "--strict")
-    assert result.returncode == 0, result.stderr
-    return out
 
 
 @pytest.fixture
@@ -36,9 +26,9 @@ def phone(browser):
     ("", "Langsung ke tahap sekarang: Pemungutan suara", "Pemungutan suara", "Sedang berlangsung"),
     ("en/", "Go to the current stage: Voting", "Voting", "Under way"),
 ])
-def test_on_voting_day_the_current_stage_is_one_tap_from_the_top(phone, static_server, voting_day,
+def test_on_voting_day_the_current_stage_is_one_tap_from_the_top(phone, static_server, voting_day_site,
                                                                   lang, jump, stage, status):
-    phone.goto(static_server(voting_day) + lang + "jadwal/")
+    phone.goto(static_server(voting_day_site) + lang + "jadwal/")
     link = phone.get_by_role("link", name=jump, exact=True)
     assert link.bounding_box()["y"] < SCREEN["height"], "the jump link is not on the first screen"
     current = phone.get_by_role("heading", name=re.compile(rf"^{stage}\W+{status}\W*$"))
@@ -54,8 +44,8 @@ def test_on_voting_day_the_current_stage_is_one_tap_from_the_top(phone, static_s
 
 @pytest.mark.parametrize(("lang", "tips"), [("", "Yang perlu disertakan dalam laporan"),
                                             ("en/", "What to include in a report")])
-def test_the_report_channels_come_before_the_tips(phone, static_server, voting_day, lang, tips):
-    phone.goto(static_server(voting_day) + lang + "lapor-hoaks/")
+def test_the_report_channels_come_before_the_tips(phone, static_server, voting_day_site, lang, tips):
+    phone.goto(static_server(voting_day_site) + lang + "lapor-hoaks/")
     first_channel = phone.locator(".channels a").first
     assert first_channel.get_attribute("href") == "https://aduankonten.id"
     assert first_channel.bounding_box()["y"] < 1.5 * SCREEN["height"]
@@ -66,15 +56,15 @@ def test_the_report_channels_come_before_the_tips(phone, static_server, voting_d
     ("", "Hari ini hari pemungutan suara", "Di mana TPS saya?"),
     ("en/", "Today is voting day", "Where is my polling station?"),
 ])
-def test_the_voting_day_home_page_says_it_once_and_offers_the_polling_station(phone, static_server, voting_day,
+def test_the_voting_day_home_page_says_it_once_and_offers_the_polling_station(phone, static_server, voting_day_site,
                                                                                lang, today, where):
-    phone.goto(static_server(voting_day) + lang)
+    phone.goto(static_server(voting_day_site) + lang)
     text = phone.locator("body").inner_text()
     assert text.count(today) == 1, text
     assert phone.get_by_role("link", name=where).get_attribute("href") == "https://cekdptonline.kpu.go.id"
     assert phone.locator("a[href$='hari-pemungutan-suara.ics']").count() == 0
     # other pages keep the day's banner
-    phone.goto(static_server(voting_day) + lang + "jadwal/")
+    phone.goto(static_server(voting_day_site) + lang + "jadwal/")
     assert today in phone.locator(".banner").inner_text()
 
 

@@ -7,19 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sites import REPO, run_build
-
 LARGE_TEXT = "\nhtml { font-size: 200%; }"
-VOTING_DAY = "2024-02-14T09:00+07:00"
-
-
-@pytest.fixture(scope="module")
-def voting_day(tmp_path_factory):
-    """The guide on voting day: the home page's message, the banner, the schedule's "now"."""
-    out = tmp_path_factory.mktemp("large-text") / "site"
-    result = run_build(REPO, "--out", str(out), "--now", VOTING_DAY, "--strict")
-    assert result.returncode == 0, result.stderr
-    return out
 
 
 def every_page(site: Path) -> list[str]:
@@ -46,8 +34,8 @@ WIDER_THAN = """width => [...document.querySelectorAll('body *')]
 
 @pytest.mark.parametrize("width", [320, 360])
 @pytest.mark.parametrize("when", ["campaign", "voting day"])
-def test_no_page_scrolls_sideways_at_200_percent_text(browser, static_server, default_site, voting_day, when, width):
-    site = {"campaign": default_site, "voting day": voting_day}[when]
+def test_no_page_scrolls_sideways_at_200_percent_text(browser, static_server, default_site, voting_day_site, when, width):
+    site = {"campaign": default_site, "voting day": voting_day_site}[when]
     base = static_server(site)
     context, tab = large_text_tab(browser, width)
     wide = {}
