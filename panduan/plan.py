@@ -31,6 +31,7 @@ TITLE_KEYS = ("title.schedule", "title.parties", "title.tickets", "title.sources
 # made once, in the default language, for the whole site: they are for machines, not readers
 SITE_FILES = ("/sitemap.xml", "/robots.txt", "/next-change.json")
 BLOCK_INPUTS = {"ballots": (), "report_channels": (), "key_numbers": (NUMBERS,)}
+MANIFEST = "/manifest.webmanifest"  # the web app manifest, in each language ("add to home screen")
 RESULTS_IMAGE = "/bagikan-hasil.png"   # the share image of a page showing the presidential results
 OFFLINE_PAGE = "/luring.html"     # what the service worker answers for a page it never kept, offline
 SERVICE_WORKER = "/sw.js"         # written by `offline`; at the root so its scope is the whole site
@@ -126,6 +127,8 @@ def plan_site(guides: dict[str, Guide], catalogues: Catalogues, static_dir: Path
     reserved = reserved_folders(catalogues.default)
     for lang, guide in guides.items():
         outputs += _plan_language(guide, lang, prefix(lang, catalogues.default), catalogues, reserved, report)
+        outputs.append(Output(prefix(lang, catalogues.default) + MANIFEST, "manifest.webmanifest", "manifest.webmanifest",
+                              (), lang=lang, key=MANIFEST))
         if official:   # drawn in code (living.py): the presidential bars for link previews
             outputs.append(Output(prefix(lang, catalogues.default) + RESULTS_IMAGE, "", "", (RESULTS, TICKETS),
                                   uses_now=True, lang=lang, key=RESULTS_IMAGE))

@@ -28,6 +28,7 @@ from .i18n import Catalogues
 from .model import Guide
 from .plan import Output, Plan
 from .problems import Report
+from .qr import qr_svg
 from .timeline import Timeline
 
 
@@ -46,7 +47,8 @@ def _locale_filter(function):
 # what the built files need and nothing more. Scripts, styles, images and connections come from
 # the site itself; 'wasm-unsafe-eval' lets Pagefind compile its WebAssembly in the page where it
 # cannot start a worker (it allows no JavaScript eval); no inline script or style attribute, no
-# plugins, no <base> or form sending elsewhere. JSON-LD is a data block, not script: unaffected.
+# plugins, no <base>; forms go to the site itself, or to DuckDuckGo (the search form without
+# JavaScript, templates/search.html). JSON-LD is a data block, not script: unaffected.
 # The preview server's live-reload script is a file of the same origin, so it needs nothing more.
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
@@ -55,7 +57,7 @@ CONTENT_SECURITY_POLICY = "; ".join((
     "img-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
-    "form-action 'self'",
+    "form-action 'self' https://duckduckgo.com",
 ))
 
 
@@ -74,6 +76,7 @@ def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None = N
     env.filters["date_full"] = _locale_filter(lambda day, locale: format_date(day, "EEEE, d MMMM y", locale=locale))
     env.filters["date_short"] = _locale_filter(lambda day, locale: format_date(day, "d MMM y", locale=locale))
     env.filters["number"] = _locale_filter(_number)
+    env.filters["qr_svg"] = qr_svg   # the printed guide's code to the living site (templates/page.html)
     return env
 
 

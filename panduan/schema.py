@@ -671,7 +671,8 @@ PAGE = Schema("page front matter", {
     "order": Field(Integer(), "position in page lists"),
     "slug": Field(Slug(), "the page's address; defaults to the file name", required=False),
     "sources": Field(ListOf(Slug(), unique=True), "source ids cited on the page", required=False, default=()),
-    "blocks": Field(ListOf(Choice(*BLOCKS), unique=True), "data sections shown after the text", required=False,
+    "blocks": Field(ListOf(Choice(*BLOCKS), unique=True), "data sections shown after the text "
+                    "(report_channels before it: the channels are the answer)", required=False,
                     default=()),
     "charts": Field(ListOf(Choice(*CHARTS), unique=True), "pictures with their numbers as a table, shown after "
                     "the text and blocks: presidential, dpr_seats, dpr_votes, turnout (from content/results.yaml)",

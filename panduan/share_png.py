@@ -52,14 +52,20 @@ class Canvas:
         return x
 
     def png(self) -> bytes:
-        def chunk(kind: bytes, data: bytes) -> bytes:
-            return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        raw = b"".join(b"\x00" + bytes(row) for row in self.rows)
-        return (b"\x89PNG\r\n\x1a\n"
-                + chunk(b"IHDR", struct.pack(">IIBBBBB", WIDTH, HEIGHT, 8, 3, 0, 0, 0))
-                + chunk(b"PLTE", b"".join(bytes(c) for c in COLOURS))
-                + chunk(b"IDAT", zlib.compress(raw, 9))
-                + chunk(b"IEND", b""))
+        return palette_png(WIDTH, HEIGHT, COLOURS, self.rows)
+
+
+def palette_png(width: int, height: int, colours, rows) -> bytes:
+    """A palette PNG of `rows` (one bytearray of colour indexes per row), with no timestamp or
+    text chunk: the same pixels give the same bytes."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    raw = b"".join(b"\x00" + bytes(row) for row in rows)
+    return (b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0))
+            + chunk(b"PLTE", b"".join(bytes(c) for c in colours))
+            + chunk(b"IDAT", zlib.compress(raw, 9))
+            + chunk(b"IEND", b""))
 
 
 def presidential_png(bars: list[tuple[int, float]], decimal: str) -> bytes:

@@ -30,3 +30,12 @@ def default_site(tmp_path_factory) -> Path:
     result = run_build(REPO, "--out", str(out), "--now", NOW, "--strict")
     assert result.returncode == 0, result.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def voting_day_site(tmp_path_factory) -> Path:
+    """The default guide built once, strictly, on voting day (09:00 WIB): read it, never change it."""
+    out = tmp_path_factory.mktemp("voting-day") / "site"
+    result = run_build(REPO, "--out", str(out), "--now", "2024-02-14T09:00+07:00", "--strict")
+    assert result.returncode == 0, result.stderr
+    return out

@@ -82,8 +82,10 @@ def test_english_home_page_follows_the_phase_in_english(moment, name, says):
 def test_banner_shows_on_every_page_during_the_quiet_period_only():
     banner = "Masa tenang, 11–13 Februari 2024: tidak ada kampanye."
     quiet = built_at("2024-02-11T00:00+07:00")
-    for name in ("index.html", "jadwal/index.html", "cara-mencoblos/index.html"):
+    for name in ("jadwal/index.html", "cara-mencoblos/index.html", "cek-fakta/index.html"):
         assert banner in home_text(quiet, name), name
+    # the home page shows the message itself, which says it: its banner line would repeat it
+    assert banner not in home_text(quiet) and "Masa tenang: tidak ada lagi kampanye" in home_text(quiet)
     assert banner not in home_text(built_at("2024-02-10T23:59+07:00"), "jadwal/index.html")
     assert "Quiet period, 11–13 February 2024: no campaigning." in home_text(quiet, "en/jadwal/index.html")
 
@@ -141,3 +143,19 @@ def test_schedule_says_since_when_its_statuses_hold():
     page = home_text(built_at("2024-01-10T10:00+07:00"), "jadwal/index.html")
     assert "Status ini berlaku sejak 8 Januari 2024." in page     # the day after the 7 January debate
     assert "Tambahkan semua tahapan ke kalender Anda" in page
+
+
+def test_a_preview_of_the_past_shows_no_update_from_its_future():
+    """--now in 2024 on a tree committed later: no "Terakhir diperbarui" or sitemap date after the
+    copy's next change of time; a build after the last commit shows them all."""
+    def dates(files: dict[str, bytes]) -> set[str]:
+        shown = set()
+        for name, data in files.items():
+            if name.endswith(".html"):
+                shown |= set(re.findall(r'(?:diperbarui|updated): <time datetime="([\d-]+)"', data.decode("utf-8")))
+        return shown | set(re.findall(r"<lastmod>([\d-]+)<", files["sitemap.xml"].decode("utf-8")))
+
+    preview = dates(built_at("2024-01-10T10:00+07:00"))
+    assert preview and all(day < "2024-01-11" for day in preview), sorted(preview)
+    later = dates(built_at("2099-01-01T10:00+07:00"))
+    assert max(later) > "2024-12-31" and len(later) > len(preview)     # the tree's own commits (a clone's too)

@@ -1,5 +1,5 @@
 /* Optional: searches the Pagefind index in the browser (see panduan/search.py).
-   Without JavaScript the search page lists every page instead. */
+   Without JavaScript the form asks DuckDuckGo for the site's pages, and the page lists every page. */
 (function () {
   "use strict";
   var form = document.querySelector("[data-search]");
@@ -26,6 +26,12 @@
     return engine;
   }
 
+  function reset() {
+    out.textContent = status.textContent = "";
+    out.style.minHeight = "";
+    if (listing) listing.hidden = false;
+  }
+
   function say(template, query, count) {
     return out.getAttribute(template).replace("{q}", query).replace("{n}", String(count));
   }
@@ -39,8 +45,16 @@
     }
   }
 
+  var listing = document.getElementById("daftar-halaman");
+
+  /* Results take the place of the list of every page (shown again for no results or an empty field):
+     nothing on the screen moves down when they arrive (tests/browser/test_search_layout.py). */
   function show(query, results) {
     out.textContent = "";
+    if (listing && results.length && !listing.hidden) {   /* the results keep at least the list's room */
+      out.style.minHeight = listing.offsetHeight + "px";
+      listing.hidden = true;
+    }
     status.textContent = say(results.length ? "data-found" : "data-none", query, results.length);
     if (!results.length) return;
     var list = document.createElement("ol");
@@ -60,7 +74,7 @@
 
   function run(query) {
     query = query.trim();
-    if (!query) { out.textContent = status.textContent = ""; return; }
+    if (!query) { reset(); return; }
     load().then(function (pagefind) { return pagefind.search(query); })
       .then(function (search) {
         return Promise.all(search.results.slice(0, 10).map(function (r) { return r.data(); }));

@@ -4,6 +4,7 @@ kept, and replaces a kept site as a whole when the site changes."""
 from __future__ import annotations
 
 import http.server
+import os
 import re
 import threading
 import time
@@ -118,7 +119,11 @@ def test_an_update_of_the_site_is_taken_as_a_whole(browser, default_site, tmp_pa
     css.write_text(css.read_text(encoding="utf-8").replace("#8a1020", "#1b4d8a"), encoding="utf-8")
     newer = tmp_path / "newer"
     assert run_build(root, "--out", str(newer), "--now", NOW).returncode == 0
+    later = time.time() + 5     # published after the kept copy: a worker's update check gets 200, not 304
+    for file in newer.rglob("*"):
+        os.utime(file, (later, later))
     site = Site(default_site)
+    stopped = False
     context = browser.new_context()
     try:
         tab = context.new_page()
@@ -131,13 +136,29 @@ def test_an_update_of_the_site_is_taken_as_a_whole(browser, default_site, tmp_pa
         assert tab.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor") == \
             "rgb(27, 77, 138)"
         version = re.search(r'const VERSION = "(\w+)"', (newer / "sw.js").read_text()).group(1)
-        tab.wait_for_function(f"""caches.keys().then(names => names.join() === "panduan-{version}")""",
-                              timeout=20_000)                # the new worker took over and dropped the old copy
+        for _ in range(100):                                    # the new worker took over and dropped the old copy
+            if tab.evaluate("caches.keys()") == [f"panduan-{version}"]:
+                break
+            tab.wait_for_timeout(200)
+        assert tab.evaluate("caches.keys()") == [f"panduan-{version}"]
         for path in ("", "jadwal/", "lapor-hoaks/"):            # online: new pages with the new stylesheet
             tab.goto(site.base + path)
             assert tab.locator("link[rel=stylesheet]").get_attribute("href").endswith(new_css.rsplit("/", 1)[-1])
             assert tab.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor") == \
                 "rgb(27, 77, 138)", f"/{path}: old HTML or old CSS after the update"
-    finally:
+        for _ in range(100):                                    # the new copy is kept whole...
+            if INDONESIAN <= kept(tab):
+                break
+            tab.wait_for_timeout(200)
+        assert INDONESIAN <= kept(tab), sorted(INDONESIAN - kept(tab))
         site.stop()
+        stopped = True
+        for path in ("", "partai/", "tanya-jawab/"):            # ...and offline it is the new one, never the old
+            tab.goto(site.base + path)
+            assert tab.locator("link[rel=stylesheet]").get_attribute("href").endswith(new_css.rsplit("/", 1)[-1])
+            assert tab.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor") == \
+                "rgb(27, 77, 138)", f"/{path} offline: old HTML or old CSS after the update"
+    finally:
+        if not stopped:
+            site.stop()
     context.close()
