@@ -1,10 +1,10 @@
 """Editors' help in their editor: JSON Schemas of the content files, and new files from skeletons.
 
-`python3 build.py schema` writes one JSON Schema per kind of content file into
+`./run schema` writes one JSON Schema per kind of content file into
 schemas/ (and the VS Code settings that apply them to the YAML files), all
 derived from schema.py: a field added there appears here at the next run, and
 tests/test_editors.py fails while the committed files are out of date.
-`python3 build.py new page SLUG` and `new factcheck SLUG` write a file in both
+`./run new page SLUG` and `new factcheck SLUG` write a file in both
 languages that the editor fills in.
 """
 from __future__ import annotations
@@ -39,7 +39,7 @@ def json_schema(pattern: str) -> dict:
             "required": [key], "additionalProperties": False}
     what = "the front matter of " if pattern.endswith(".md") else ""
     return {"$schema": DIALECT, "$id": f"panduan:{schema_file(pattern)}",
-            "description": f"{what}{pattern} (generated from panduan/schema.py by `python3 build.py schema`)",
+            "description": f"{what}{pattern} (generated from panduan/schema.py by `./run schema`)",
             **found}
 
 

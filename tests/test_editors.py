@@ -30,9 +30,9 @@ SCHEMA_CASES = {
 
 def test_the_committed_schemas_are_up_to_date():
     for relative, text in editors.generated().items():
-        assert (REPO / relative).is_file(), f"{relative} is missing: run python3 build.py schema"
+        assert (REPO / relative).is_file(), f"{relative} is missing: run ./run schema"
         assert (REPO / relative).read_text(encoding="utf-8") == text, \
-            f"{relative} is out of date: run python3 build.py schema and commit it"
+            f"{relative} is out of date: run ./run schema and commit it"
 
 
 class EditorYaml(yaml.SafeLoader):
