@@ -2,7 +2,9 @@
    The page carries the moment it stops being true (data-valid-until on <body>, from the
    build's next change). Read at or after it, e.g. from a CDN's cache or after a failed
    rebuild, the page shows a dated notice with a reload link and hides what it says about
-   "now" (the phase, banners, messages: data-kini). Served by the service worker from its
+   "now" (the phase, banners, messages: data-kini, through the class "basi" on <html> and the
+   stylesheet, since they come later in the page). It runs right after the notices, before the
+   rest of the page is parsed, so nothing already painted moves. Served by the service worker from its
    offline copy (data-offline-copy, added by sw.js), it says when that copy was saved.
    Without JavaScript the page reads as a dated copy: "Keadaan per <date>". */
 (function () {
@@ -12,8 +14,7 @@
   if (until && Date.now() >= until) {
     var stale = document.getElementById("salinan-lama");
     if (stale) stale.hidden = false;
-    var now = document.querySelectorAll("[data-kini]");
-    for (var i = 0; i < now.length; i++) now[i].hidden = true;
+    document.documentElement.classList.add("basi");
   }
   var saved = Date.parse(root.getAttribute("data-offline-copy") || "");
   var notice = document.getElementById("salinan-luring");
