@@ -57,7 +57,7 @@ class Clock:
     reasons: tuple[str, ...]             # what changes at next_change
     schedule_since: dt.datetime | None   # when the stages' statuses last changed
     # When a copy of the site stops being true, leaving out the countdown's midnights
-    # (static/js/hitung-mundur.js counts the days on the reader's clock): static/js/keadaan.js
+    # (static/js/hitung-mundur.js counts the days on the reader's clock): panduan/copy_notice.py
     # flags a copy read at or after it (templates/partials/copy.html).
     valid_until: dt.datetime | None = None
 
@@ -74,6 +74,12 @@ class Clock:
     def holds(self, now: dt.datetime) -> bool:
         """Is `now` in [since, next_change), where the output is the same as at this clock's moment?"""
         return (self.since is None or self.since <= now) and (self.next_change is None or now < self.next_change)
+
+    def knows(self, day: dt.date) -> bool:
+        """Can this copy show `day` (an update, a check)? Not on or after its next change: a preview
+        of the past (--now) could not know of later edits, and the output must stay the same for any
+        now in [since, next_change). A build on the real clock has no such date."""
+        return self.next_change is None or day < self.next_change.date()
 
     def describe(self) -> str:
         if self.next_change is None:
@@ -169,6 +175,8 @@ def changes_over_time(guide: Guide, spans: tuple[PhaseSpan, ...], now: dt.dateti
             moments.append((item.window.expire_at, f"{name} expires"))
     if guide.results is not None:
         moments.append((guide.results.official_at, "the official results are published"))
+    for check in guide.fact_checks:   # its date shows from then on (Clock.knows)
+        moments.append((midnight(check.checked, zone), f"fact check {check.path} is dated"))
     for page in guide.pages:
         for change in page.changes:
             moments.append((midnight(change.date, zone), f"a change note of {page.path} is published"))

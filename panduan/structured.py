@@ -58,13 +58,14 @@ def voting_event(config: Config, url: str, description: str, place: str) -> dict
     }
 
 
-def claim_review(config: Config, check: FactCheck, url: str, verdict_name: str) -> dict:
+def claim_review(config: Config, check: FactCheck, url: str, verdict_name: str, dated: bool = True) -> dict:
+    """`dated`: whether the copy may show the check's date (phases.Clock.knows)."""
     claim: dict = {"@type": "Claim"}
     if check.appeared_on:
         claim["datePublished"] = check.appeared_on.isoformat()
     if check.appeared_in:
         claim["appearance"] = {"@type": "CreativeWork", "description": check.appeared_in}
-    return {
+    review = {
         "@context": CONTEXT, "@type": "ClaimReview",
         "url": url,
         "claimReviewed": check.claim,
@@ -75,6 +76,9 @@ def claim_review(config: Config, check: FactCheck, url: str, verdict_name: str) 
                          "bestRating": max(RATING.values()), "alternateName": verdict_name},
         "itemReviewed": claim,
     }
+    if not dated:
+        del review["datePublished"]
+    return review
 
 
 def dataset(results, name: str, description: str, url: str) -> dict:

@@ -159,3 +159,21 @@ def test_a_preview_of_the_past_shows_no_update_from_its_future():
     assert preview and all(day < "2024-01-11" for day in preview), sorted(preview)
     later = dates(built_at("2099-01-01T10:00+07:00"))
     assert max(later) > "2024-12-31" and len(later) > len(preview)     # the tree's own commits (a clone's too)
+
+
+def test_a_preview_of_the_past_shows_no_fact_check_dated_after_it():
+    """A fact check checked in 2026 shows no "Diperiksa 23 November 2026" (page, list, ClaimReview)
+    in a 2024 preview; the day it is dated is a change of time, after which it shows."""
+    dates = [re.search(r"^checked: (\d{4}-\d\d-\d\d)", path.read_text(encoding="utf-8"), re.M)
+             for path in (REPO / "content/hoaxes").glob("*.md")]
+    latest = max(found.group(1) for found in dates if found)
+    assert latest > "2024-06-01"            # else this test checks nothing
+
+    def shown(files: dict[str, bytes]) -> set[str]:
+        text = "".join(files[name].decode("utf-8") for name in files
+                       if name.startswith(("cek-fakta/", "en/cek-fakta/")) and name.endswith(".html"))
+        return set(re.findall(r'<time datetime="([\d-]+)"', text)) | set(re.findall(r'"datePublished":"([\d-]+)"', text))
+
+    preview = shown(built_at("2024-06-01T10:00+07:00"))
+    assert all(day < "2024-06-02" for day in preview), sorted(preview)
+    assert latest in shown(built_at(f"{latest}T10:00+07:00"))
