@@ -9,7 +9,7 @@ language, and the site works the same without it.
   first, the network only when missing.
 - Pages come from the network, but when it has not answered within WAIT_MS (a slow
   network on voting day) or fails, from the kept copy, marked with the moment it was
-  saved (`data-offline-copy` on <body>, shown by static/js/keadaan.js as "offline copy of
+  saved (`data-offline-copy` on <body>, shown by panduan/copy_notice.py as "offline copy of
   <date>"); the network's answer still replaces the kept copy in the background.
 - Installing keeps the assets, the pages listed under `offline:` in guide.yaml in every
   language, and each language's offline page. Once a page says its language, every page
@@ -125,7 +125,7 @@ function page(event) {
     });
   });
 }
-// The kept copy, saying when it was saved (static/js/keadaan.js shows it).
+// The kept copy, saying when it was saved (panduan/copy_notice.py shows it).
 function marked(response) {
   const saved = response.headers.get(SAVED);
   if (!saved || !(response.headers.get("Content-Type") || "").startsWith("text/html")) return response;

@@ -23,7 +23,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
-from . import structured, urls
+from . import copy_notice, structured, urls
 from .i18n import Catalogues
 from .model import Guide
 from .plan import Output, Plan
@@ -46,13 +46,13 @@ def _locale_filter(function):
 # Every page's Content-Security-Policy (a <meta> in base.html, so it holds on any static host):
 # what the built files need and nothing more. Scripts, styles, images and connections come from
 # the site itself; 'wasm-unsafe-eval' lets Pagefind compile its WebAssembly in the page where it
-# cannot start a worker (it allows no JavaScript eval); no inline script or style attribute, no
-# plugins, no <base>; forms go to the site itself, or to DuckDuckGo (the search form without
-# JavaScript, templates/search.html). JSON-LD is a data block, not script: unaffected.
+# cannot start a worker (it allows no JavaScript eval); one inline script, allowed by its digest
+# (panduan/copy_notice.py), and no other; no style attribute, no plugins, no <base>; forms go to
+# the site itself, or to DuckDuckGo (the search form without JavaScript, templates/search.html). JSON-LD is a data block, not script: unaffected.
 # The preview server's live-reload script is a file of the same origin, so it needs nothing more.
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
-    "script-src 'self' 'wasm-unsafe-eval'",
+    f"script-src 'self' 'wasm-unsafe-eval' {copy_notice.SOURCE}",
     "style-src 'self'",
     "img-src 'self'",
     "object-src 'none'",
@@ -71,6 +71,7 @@ def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None = N
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals["copy_notice_script"] = Markup(copy_notice.SCRIPT)
     env.globals["content_security_policy"] = Markup(CONTENT_SECURITY_POLICY)   # quotes are fine inside content="..."
     env.filters["date_long"] = _locale_filter(lambda day, locale: format_date(day, "d MMMM y", locale=locale))
     env.filters["date_full"] = _locale_filter(lambda day, locale: format_date(day, "EEEE, d MMMM y", locale=locale))

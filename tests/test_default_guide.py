@@ -1,11 +1,14 @@
 """The real Pemilu 2024 guide, built whole, as the public will see it."""
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from pathlib import Path
 
 import pytest
 
+from panduan import copy_notice
 from sites import NOW, REPO, run_build, tree_bytes
 
 
@@ -74,13 +77,20 @@ def test_markdown_pages_are_built_and_accessible_shape(site):
 
 
 def test_no_javascript_needed(site):
-    """Scripts are data (JSON-LD) or small optional files that load after the page (defer)."""
+    """Scripts are data (JSON-LD), small optional files that load after the page (defer), or the
+    dated-copy notice's few lines, inline and allowed by their digest alone."""
     for page in site.rglob("*.html"):
         if "pagefind" in page.parts:
             continue
-        for script in re.findall(r"<script[^>]*>", page.read_text(encoding="utf-8")):
-            assert script == '<script type="application/ld+json">' or re.fullmatch(
+        html = page.read_text(encoding="utf-8")
+        for script in re.findall(r"<script[^>]*>", html):
+            assert script in ('<script type="application/ld+json">', "<script>") or re.fullmatch(
                 r'<script src="[./]*js/[a-z-]+\.[0-9a-f]{10}\.js" defer>', script), (page, script)
+        inline = re.findall(r"<script>(.*?)</script>", html, re.S)
+        assert inline == [copy_notice.SCRIPT] or not inline, page
+        if inline:
+            digest = base64.b64encode(hashlib.sha256(inline[0].encode("utf-8")).digest()).decode("ascii")
+            assert f"script-src 'self' 'wasm-unsafe-eval' 'sha256-{digest}';" in html, page
     for home, countdown in (("index.html", "35 hari lagi"), ("en/index.html", "35 days to go")):
         assert countdown in text(site, home)   # correct in the HTML, with or without the script
 
