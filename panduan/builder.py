@@ -13,7 +13,8 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import urls
+from . import content, urls
+from .content import build_guide
 from .cache import Memo, NullMemo
 from .progress import Progress, Silent
 from .i18n import check_translations, load_catalogues, localize, ordered
@@ -21,7 +22,7 @@ from .linkcheck import LinkChecker, check_links
 from .ical import CALENDAR_KEYS
 from .living import Living, check_message_links
 from .load import Source, load_tree
-from .model import Guide, build_guide
+from .model import Guide
 from .offline import check_offline, service_worker
 from .phases import NAME_KEYS, Clock, check_phases_used, clock, publish, resolve_phases
 from .results import official
@@ -99,10 +100,10 @@ def make_site(root: Path, now: dt.datetime, strict: bool = False, drafts: bool =
 def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, memo: Memo,
                search: bool, report: Report, progress: Progress) -> Built:
     with progress.stage("load") as stage:
-        tree = load_tree(root, report, memo.parse)
+        tree = load_tree(root, report, memo.parse, content.FILES)
         stage.done = len(tree.files)
     checking = progress.begin("check", len(tree.files))
-    guide = build_guide(tree, report)
+    guide = build_guide(tree, report, content.FILES)
     report.raise_if_failed(strict)   # nothing more can be checked without a sound model
     spans = resolve_phases(guide, report)
     check_phases_used(guide, report)
@@ -116,7 +117,8 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, memo: M
     hidden |= {urls.page_url(p.slug): hidden[p.path] for p in all_pages if p.path in hidden}
     guides = {lang: localize(guide, lang, default) for lang in ordered(default)}
     guide = guides[default]
-    plan = plan_site(guides, catalogues, root / "static", report, official=official(guide.results, now))
+    plan = plan_site(guides, catalogues, root / "static", report, official=official(guide.results, now),
+                     files=content.FILES)
     _check_nav(guide, plan, report, hidden)
     check_message_links(guide, plan, hidden, report)
     check_offline(guide.config, plan, report)
