@@ -13,15 +13,16 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import urls
-from .cache import BuildCache
+from . import content, urls
+from .content import build_guide
+from .cache import Memo, NullMemo
 from .progress import Progress, Silent
 from .i18n import check_translations, load_catalogues, localize, ordered
 from .linkcheck import LinkChecker, check_links
 from .ical import CALENDAR_KEYS
 from .living import Living, check_message_links
 from .load import Source, load_tree
-from .model import Guide, build_guide
+from .model import Guide
 from .offline import check_offline, service_worker
 from .phases import NAME_KEYS, Clock, check_phases_used, clock, publish, resolve_phases
 from .results import official
@@ -79,29 +80,30 @@ LATE_STAGES = ("prose", "render", "links")
 
 
 def make_site(root: Path, now: dt.datetime, strict: bool = False, drafts: bool = False,
-              cache: BuildCache | None = None, search: bool = True, progress: Progress | None = None) -> Built:
+              memo: Memo | None = None, search: bool = True, progress: Progress | None = None) -> Built:
     """Load, check, model, plan and render; raises ContentError on problems.
 
     `drafts` builds pages and messages marked `draft: true` too (a preview).
-    With a `cache`, results of earlier builds are reused where everything
-    they read is unchanged; the result is the same either way (cache.py).
-    Without `search`, the search index is left out (watch mode makes it later).
-    `progress` shows each stage as it runs (progress.py; default: nothing)."""
+    With a `memo` (one per build, over a store), results of earlier builds
+    are reused where everything they read is unchanged; the result is the
+    same either way (cache.py). Without `search`, the search index is left
+    out (watch mode makes it later). `progress` shows each stage as it runs
+    (progress.py; default: nothing)."""
     report = Report()
+    memo = memo or NullMemo()
     try:
-        return _make_site(root, now, strict, drafts, cache, search, report, progress or Silent())
+        return _make_site(root, now, strict, drafts, memo, search, report, progress or Silent())
     finally:
-        if cache is not None:
-            cache.finish()
+        memo.finish()
 
 
-def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, cache: BuildCache | None,
+def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, memo: Memo,
                search: bool, report: Report, progress: Progress) -> Built:
     with progress.stage("load") as stage:
-        tree = load_tree(root, report, cache.parse) if cache else load_tree(root, report)
+        tree = load_tree(root, report, memo.parse, content.FILES)
         stage.done = len(tree.files)
     checking = progress.begin("check", len(tree.files))
-    guide = build_guide(tree, report)
+    guide = build_guide(tree, report, content.FILES)
     report.raise_if_failed(strict)   # nothing more can be checked without a sound model
     spans = resolve_phases(guide, report)
     check_phases_used(guide, report)
@@ -115,7 +117,8 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, cache: 
     hidden |= {urls.page_url(p.slug): hidden[p.path] for p in all_pages if p.path in hidden}
     guides = {lang: localize(guide, lang, default) for lang in ordered(default)}
     guide = guides[default]
-    plan = plan_site(guides, catalogues, root / "static", report, official=official(guide.results, now))
+    plan = plan_site(guides, catalogues, root / "static", report, official=official(guide.results, now),
+                     files=content.FILES)
     _check_nav(guide, plan, report, hidden)
     check_message_links(guide, plan, hidden, report)
     check_offline(guide.config, plan, report)
@@ -138,37 +141,34 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, cache: 
                       for c in (check, *check.translations)}},
         site_urls=plan.urls(), static_files=plan.static_urls(), hidden=hidden)
     prose = Prose(targets, report, tree.files)
-    if cache:
-        cache.begin(root, tree)
-        target_key = cache.targets_digest(targets, plan)
+    memo.begin(root, tree)
+    target_key = memo.targets_digest(targets, plan)
     shown = [o.page for o in plan.outputs if o.page is not None]
-    prose.prepare(cache.unconverted(shown, target_key) if cache else shown)   # on every core, if many
+    prose.prepare(memo.unconverted(shown, target_key))   # on every core, if many
     bodies = {}
     with progress.stage("convert", sum(1 for o in plan.outputs if o.page is not None), "pages") as stage:
         for o in plan.outputs:
             if o.page is not None:
                 prose.report = report_for("prose", stage)(o)
                 localizer = functools.partial(plan.localize, lang=o.lang)
-                bodies[o.url] = cache.convert(prose, o, target_key, localizer) if cache else \
-                    prose.convert(o.page, o.url, localizer)
+                bodies[o.url] = memo.convert(prose, o, target_key, localizer)
     prose.report = report
     report.raise_if_failed(strict)
     timelines = {lang: timeline(guides[lang], now) for lang in guides}
     moment = timelines[default]
     living = Living(root, guides, catalogues, moment_clock, plan)
     contexts = living.contexts()   # before set_moment: git dates read here are read for every output
-    if cache:
-        cache.set_moment(moment_clock, living.history, drafts)
+    memo.set_moment(moment_clock, living.history, drafts)
     renderer = Renderer(root / "templates", guides, catalogues, timelines, plan, bodies,
-                        contexts, cache.bytecode if cache else None)
+                        contexts, memo.bytecode)
     with progress.stage("render", sum(1 for o in plan.outputs if o.template), "outputs") as stage:
-        files = renderer.render_all(report_for("render", stage), cache.render if cache else None)
+        files = renderer.render_all(report_for("render", stage), memo.render)
         files.update(living.files())
     dates_outside = frozenset(living.history.read)   # the renderings' own reads are the cache's (dates_read)
-    indexing = _start_search(dict(files), cache) if search else None   # Pagefind works while links are checked
+    indexing = _start_search(dict(files), memo) if search else None   # Pagefind works while links are checked
     links = LinkChecker(plan, guide.config.base_url)
     with progress.stage("link check", sum(1 for name in files if name.endswith(".html")), "pages") as stage:
-        check_links(plan, files, links, report_for("links", stage), cache.links if cache else None)
+        check_links(plan, files, links, report_for("links", stage), memo.links)
     try:
         report.raise_if_failed(strict)
     except ContentError:
@@ -179,16 +179,14 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, cache: 
         with progress.stage("search index", sum(1 for name in files if name.endswith(".html")), "pages"):
             files.update(indexing.result())
     files[urls.file_for(SERVICE_WORKER)] = service_worker(guide.config, plan, files)
-    parts = Parts(root, strict, drafts, tree.files, living, dates_outside, cache.dates_read if cache else None,
+    parts = Parts(root, strict, drafts, tree.files, living, dates_outside, memo.dates_read,
                   targets, renderer, links, early, late)
     return Built(guide, plan, moment, files, report.warnings, moment_clock, parts)
 
 
-def _start_search(files: dict[str, bytes], cache: BuildCache | None) -> Indexing:
-    """The search index of the rendered pages, made in the background (cached where it can be)."""
-    if cache is None:
-        return Indexing(functools.partial(search_files, files))
-    return Indexing(lambda cancelled: cache.search(files, functools.partial(search_files, cancelled=cancelled)))
+def _start_search(files: dict[str, bytes], memo: Memo) -> Indexing:
+    """The search index of the rendered pages, made in the background (remembered where it can be)."""
+    return Indexing(lambda cancelled: memo.search(files, functools.partial(search_files, cancelled=cancelled)))
 
 
 class _OutputReport(Report):
@@ -207,9 +205,9 @@ class _OutputReport(Report):
 
 
 def build(root: Path, out: Path, now: dt.datetime, strict: bool = False, drafts: bool = False,
-          cache: BuildCache | None = None, progress: Progress | None = None, search: bool = True) -> Built:
+          memo: Memo | None = None, progress: Progress | None = None, search: bool = True) -> Built:
     """Build the guide at `root` into `out`, replacing it only on success (without `search`: no search index)."""
-    built = make_site(root, now, strict, drafts, cache, search, progress)
+    built = make_site(root, now, strict, drafts, memo, search, progress)
     with (progress or Silent()).stage("write", len(built.files) + len(built.plan.static)):
         write_site(out, built.files, built.plan.static)
     return built

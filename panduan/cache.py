@@ -1,10 +1,17 @@
 """Cache: remember the build's work, keyed by exactly what it read.
 
 An incremental rebuild is the ordinary build (`builder.make_site`) with a
-`BuildCache` passed in; there is no second code path. Each stage that is
-worth remembering asks the cache first, under a key that is a digest of
-everything its result depends on, and replays the problems it reported:
+`Memo` passed in; there is no second code path. One `Memo` per build, over
+the persistent `Store` (store.py): every stage that is worth remembering is
+`memo.stage(name, key, fn, ...)`, which returns the stage's value and the
+problems it reported, remembered under a key that is a digest of everything
+the result depends on, or computed. `NullMemo` computes every stage (`check`
+and `--no-cache`). The stages and their keys:
 
+- the whole site (cli.py: an unchanged `build.py` leaves the site alone):
+  the engine, the settings, every source file's content and the git dates
+  (`tree_key`); valid while `now` is in the site's stretch of unchanging time
+  and the output folder holds exactly what was written (`Site`);
 - parsing a file (load): the file's path and text;
 - converting a page's Markdown (prose): its path, body, first body line and
   the link targets (every page address, planned URL, static file); one entry
@@ -42,23 +49,23 @@ summaries are traced where templates read them (`page.title`,
 rendering must not read another page's title or summary itself, but be
 passed it by the template.
 
-The cache can be saved to a folder (`python build.py` uses ROOT/.cache/panduan)
+The store can be saved to a folder (`python build.py` uses ROOT/.cache/panduan)
 and loaded by the next run, as data only (store.py: versioned, every entry
 checksummed and its shape checked when read): a missing, damaged, hostile or
 outdated file, or one tracked by git, costs a rebuild, never a wrong page.
 Parsed files stay in memory (they are objects, and parsing is quick); every
-other kind of entry is saved. Entries used by neither of the last two builds
-are dropped.
+other stage's results are saved (`CODECS`). Entries used by neither of the
+last two builds are dropped.
 """
 from __future__ import annotations
 
 import copy
-from collections import Counter
 import dataclasses
+import datetime as dt
 import hashlib
 import importlib.metadata
+import os
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -67,11 +74,13 @@ import jinja2.bccache
 from markupsafe import Markup
 
 from . import store
-from .load import PAGES_DIR, YamlList, YamlMap, source_paths
+from .history import git_dates
+from .load import PAGES_DIR, YamlList, YamlMap
 from .model import Page
-from .problems import Report
+from .problems import Problem, Report
+from .sourcefiles import SourceRefused, read_source, source_paths
+from .store import Codec, Store
 
-CACHE_FILE = "cache.txt"
 RACY_SECONDS = 2.0
 LIBRARIES = ("jinja2", "markupsafe", "pyyaml", "markdown", "python-frontmatter", "babel", "nh3", "icalendar",
              "pagefind", "pagefind_bin")
@@ -129,64 +138,54 @@ class TemplateBytecode(jinja2.BytecodeCache):
         self.stored[bucket.key] = bucket.bytecode_to_string()
 
 
-_TALLY = threading.Lock()   # the search index is looked up and kept from a thread (builder.py)
+class Memo:
+    """One build's memo over the persistent `Store`: `stage(name, key, fn, ...)` returns a stage's
+    result (its value and the problems it reported), remembered or computed. The build asks it
+    for every stage it memoises; `NullMemo` computes every one (`check`, `--no-cache`)."""
 
-
-class BuildCache:
-    """Remembered results of earlier builds of one guide."""
-
-    def __init__(self) -> None:
-        self.engine = engine_digest()
-        self.bytecode = TemplateBytecode()
-        self.entries: dict[tuple[str, str], object] = {}   # (kind, key) -> value
-        self.used: set[tuple[str, str]] = set()
-        self.previous: set[tuple[str, str]] = set()
-        self.file_digests: dict[str, tuple[tuple[int, int, int], str]] = {}
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.engine = store.header["engine"]
+        self.bytecode = store.memory.setdefault("bytecode", TemplateBytecode())
+        self.file_digests = store.memory.setdefault("file_digests", {})
         self.shared = ""
         self.moment = ""
         self._link_context: tuple = (None, "")
         self.showing: set[tuple[str, str]] | None = None   # while rendering: (page, PRESENTED field) read
-        self.dates_read: dict[str, tuple[str, ...]] = {}   # this build's output URL -> git dates it read
-        self.hits: Counter[str] = Counter()     # kind -> entries found
-        self.misses: Counter[str] = Counter()   # kind -> entries computed
+        self.dates_read: dict[str, tuple[str, ...]] | None = {}   # output URL -> git dates its rendering read
 
-    # -- keeping entries ----------------------------------------------------
-
-    def _get(self, kind: str, key: str):
-        with _TALLY:
-            found = self.entries.get((kind, key))
-            if found is None:
-                self.misses[kind] += 1
-            else:
-                self.hits[kind] += 1
-                self.used.add((kind, key))
+    def recall(self, name: str, key: str):
+        """The remembered result of stage `name` under `key`, or None (counted, for tests and bench)."""
+        found = self.store.get(name, key)
+        with self.store.lock:
+            (self.store.misses if found is None else self.store.hits)[name] += 1
         return found
 
-    def _put(self, kind: str, key: str, value) -> None:
-        with _TALLY:
-            self.entries[kind, key] = value
-            self.used.add((kind, key))
+    def stage(self, name: str, key: str, fn, *args, valid=None, fresh=None) -> tuple[object, tuple[Problem, ...]]:
+        """(value, problems) of `fn(*args, report)`: remembered under (name, key) if `valid(value)`
+        (default: always), else computed and remembered. `fresh(result)` copies a result that
+        later stages change in place (parsed files), going in and coming out."""
+        found = self.recall(name, key)
+        if found is not None and (valid is None or valid(found[0])):
+            return fresh(found) if fresh else found
+        report = Report()
+        found = (fn(*args, report), tuple(report.problems))
+        if found[0] is not None:   # None: stopped (a cancelled search index), nothing to remember
+            self.store.put(name, key, fresh(found) if fresh else found)
+        return found
 
     def finish(self) -> None:
-        """End of one build: forget what neither this build nor the one before used."""
-        keep = self.used | self.previous
-        self.entries = {key: value for key, value in self.entries.items() if key in keep}
-        self.previous, self.used = self.used, set()
+        """The build is over (see Store.finish)."""
+        self.store.finish()
 
     # -- load ----------------------------------------------------------------
 
     def parse(self, relative: str, text: str, parse, report: Report):
         """Memo for `load.load_tree`: a fresh copy of the parsed Source (later stages convert it in place)."""
         key = digest("parse", self.engine, relative, parse.__name__, text)
-        found = self._get("parse", key)
-        if found is None:
-            local = Report()
-            found = (parse(relative, text, local), tuple(local.problems))
-            self._put("parse", key, copy.deepcopy(found))
-        else:
-            found = copy.deepcopy(found)
-        report.extend(found[1])
-        return found[0]
+        source, problems = self.stage("parse", key, parse, relative, text, fresh=copy.deepcopy)
+        report.extend(problems)
+        return source
 
     # -- what every output reads -------------------------------------------
 
@@ -237,12 +236,7 @@ class BuildCache:
         """Memo for `search.search_files`: the index is a function of the rendered HTML (None: cancelled)."""
         key = digest("search", self.engine, *(part for name in sorted(files) if name.endswith(".html")
                                                for part in (name, hashlib.sha256(files[name]).hexdigest())))
-        found = self._get("search", key)
-        if found is None:
-            found = index(files)
-            if found is not None:
-                self._put("search", key, found)
-        return found
+        return self.stage("search", key, lambda report: index(files))[0]
 
     def _file_digest(self, path: Path) -> str:
         """A file's content digest, recomputed only when its size or modification time changes."""
@@ -265,10 +259,6 @@ class BuildCache:
             self.file_digests[str(path)] = (stamp, found)
         return found
 
-    def forget_files(self, paths) -> None:
-        """Paths the watcher saw change: re-read them even if size and time look the same."""
-        for path in paths:
-            self.file_digests.pop(str(path), None)
 
     # -- prose ---------------------------------------------------------------
 
@@ -280,7 +270,7 @@ class BuildCache:
 
     def unconverted(self, pages, targets: str) -> list:
         """The pages whose bodies `convert` would have to convert."""
-        return [page for page in pages if ("prose", self._prose_key(page, targets)) not in self.entries]
+        return [page for page in pages if self.store.get("prose", self._prose_key(page, targets)) is None]
 
     def _prose_key(self, page, targets: str) -> str:
         return digest("prose", self.engine, targets, page.path, page.body_line, self.bodies[page.path])
@@ -291,12 +281,9 @@ class BuildCache:
         in `targets`, and the output's language), applied per output (`Converted.at`)."""
         page = output.page
         key = self._prose_key(page, targets)
-        found = self._get("prose", key)
-        if found is None:
-            found = prose.converted(page)   # (prose.Converted, problems)
-            self._put("prose", key, found)
-        prose.report.extend(found[1])
-        return found[0].at(output.url, localize)
+        converted, problems = self.stage("prose", key, _converted, prose, page)
+        prose.report.extend(problems)
+        return converted.at(output.url, localize)
 
     # -- render --------------------------------------------------------------
 
@@ -325,35 +312,43 @@ class BuildCache:
     def render(self, output, render) -> bytes:
         """Memo for `Renderer.render` (template errors are raised, never remembered).
 
-        The git dates and the other pages' titles and summaries a rendering
-        reads are traced and remembered with the result: the next build looks
-        up the trace first and keys the result by what those hold now.
+        Two stages: "trace" (under the output's key) holds the git dates and the
+        other pages' titles and summaries the rendering was seen reading, and
+        "render" the bytes, under the key with what those hold now. A trace is
+        valid while its rendering is still remembered; else the output is
+        rendered again, traced.
         """
         key = self.render_key(output)
-        trace = self._get("trace", key)
-        if trace is not None:
-            dated, shown = trace
-            full = self._full_key(key, dated, shown)
-            found = self._get("render", full)
+        made: list[tuple[bytes, str]] = []
+
+        def remembered(trace) -> bool:
+            full = self._full_key(key, *trace)
+            found = self.recall("render", full)
             if found is not None:
-                self.made_by[id(found)] = (found, full)
-                self.dates_read[output.url] = dated
-                return found
+                made.append((found[0], full))
+            return found is not None
+
+        (dated, _), _ = self.stage("trace", key, self._traced, output, render, made, valid=remembered)
+        html, full = made[0]
+        self.made_by[id(html)] = (html, full)
+        self.dates_read[output.url] = dated
+        return html
+
+    def _traced(self, output, render, made: list, report: Report) -> tuple:
+        """Render `output`, noting what it read; remember the rendering under its full key."""
         self._trace(render.__self__.env)
         self.showing = set()
         shared_dates, self.history.read = self.history.read, set()
         try:
-            found = render(output)
+            html = render(output)
             dated = tuple(sorted(self.history.read))
             shown = tuple(sorted(self.showing - {(output.page.path, name) for name in PRESENTED if output.page}))
         finally:
             self.showing, self.history.read = None, shared_dates
-        full = self._full_key(key, dated, shown)
-        self._put("trace", key, (dated, shown))
-        self._put("render", full, found)
-        self.made_by[id(found)] = (found, full)
-        self.dates_read[output.url] = dated
-        return found
+        full = self._full_key(self.render_key(output), dated, shown)
+        self.store.put("render", full, (html, ()))
+        made.append((html, full))
+        return dated, shown
 
     def _full_key(self, key: str, dated: tuple[str, ...], shown: tuple[tuple[str, str], ...]) -> str:
         """A rendering's key with what it was seen reading: git dates, and the titles and
@@ -403,31 +398,153 @@ class BuildCache:
         rendering = made_by[1] if made_by and made_by[0] is html else digest(html)
         key = digest("links", self.engine, output.url, output.file, output.template,
                       output.page.path if output.page else "-", self._link_context[1], rendering)
-        found = self._get("links", key)
-        if found is None:
-            local = Report()
-            check(output, html, local)
-            found = tuple(local.problems)
-            self._put("links", key, found)
-        report.extend(found)
+        _, problems = self.stage("links", key, lambda local: check(output, html, local) or True)
+        report.extend(problems)
 
-    # -- on disk ---------------------------------------------------------------
+
+class NullMemo(Memo):
+    """A memo that remembers nothing: every stage is computed (`check`, `--no-cache`)."""
+
+    def __init__(self) -> None:
+        self.bytecode = None
+        self.dates_read = None   # nothing traced: unknown
+
+    def stage(self, name: str, key: str, fn, *args, valid=None, fresh=None) -> tuple[object, tuple[Problem, ...]]:
+        report = Report()
+        return fn(*args, report), tuple(report.problems)
+
+    def finish(self) -> None:
+        pass
+
+    def parse(self, relative: str, text: str, parse, report: Report):
+        return parse(relative, text, report)
+
+    def begin(self, root: Path, tree) -> None:
+        pass
+
+    def set_moment(self, clock, history, drafts: bool) -> None:
+        pass
+
+    def targets_digest(self, targets, plan) -> str:
+        return ""
+
+    def unconverted(self, pages, targets: str) -> list:
+        return list(pages)
+
+    def convert(self, prose, output, targets: str, localize) -> Markup:
+        return prose.convert(output.page, output.url, localize)
+
+    def render(self, output, render) -> bytes:
+        return render(output)
+
+    def links(self, output, html: bytes, context: tuple, check, report: Report) -> None:
+        check(output, html, report)
+
+    def search(self, files: dict[str, bytes], index) -> dict[str, bytes] | None:
+        return index(files)
+
+
+# -- the whole site: the outermost stage (cli.py) ----------------------------------------
+
+def tree_key(root: Path, engine: str, zone: str, strict: bool, drafts: bool, out: Path) -> str:
+    """The key of a build of `root` into `out`: the engine, the settings, the content of
+    guide.yaml and of every file under content/, templates/, static/ and i18n/, and the git
+    dates shown as "last updated"; computed before the build reads anything."""
+    parts = [engine, f"strict={strict}", f"drafts={drafts}", str(out)]
+    for path in [root / "guide.yaml", *source_paths(root)]:
+        relative = path.relative_to(root).as_posix()
+        try:
+            content = digest(read_source(root, relative)) if not path.is_dir() else "a folder"
+        except SourceRefused as refused:
+            content = refused.message
+        parts += [relative, content]
+    for path, day in sorted(git_dates(root, zone).items()):
+        parts += [path, day.isoformat()]
+    return digest(*parts)
+
+
+def output_files(out: Path) -> dict[str, str]:
+    """Every file in the output folder: its content digest."""
+    found = {}
+    for directory, _, names in os.walk(out):
+        for name in names:
+            path = Path(directory, name)
+            found[path.relative_to(out).as_posix()] = digest(path.read_bytes())
+    return found
+
+
+@dataclasses.dataclass(frozen=True)
+class Site:
+    """What a build wrote (the outermost stage's value; its problems are the build's warnings): the
+    stretch of time in which it does not change (phases.Clock: [since, next_change)), the content
+    digest of every file written, and the lines the build printed about itself. It holds while
+    `now` is in the stretch and the output folder holds exactly those files, each untouched
+    (compared by content: a site restored from a CI cache with its store still holds)."""
+    since: str | None
+    next_change: str | None
+    outputs: dict[str, str]
+    report: tuple[str, ...]
 
     @classmethod
-    def load(cls, folder: Path) -> "BuildCache":
-        """The cache saved in `folder`: its intact entries for this engine (store.py), or none."""
-        cache = cls()
-        cache.entries = store.read(folder / CACHE_FILE, {"engine": cache.engine}, DECODERS)
-        return cache   # entries are kept after this run only if used by it
+    def after(cls, clock, out: Path, report: tuple[str, ...]) -> "Site":
+        return cls(clock.since.isoformat() if clock.since else None,
+                   clock.next_change.isoformat() if clock.next_change else None, output_files(out), report)
 
-    def save(self, folder: Path) -> None:
-        """Write the cache atomically as data (store.py), unless git tracks it; a failure only costs speed."""
-        path = folder / CACHE_FILE
-        if store.tracked_by_git(path):
-            return
-        store.write(path, {"engine": self.engine}, ((kind, key, ENCODERS[kind](value))
-                                                     for (kind, key), value in sorted(self.entries.items())
-                                                     if kind in ENCODERS))
+    def holds(self, out: Path, now: dt.datetime) -> bool:
+        """Would a build now write exactly what `out` holds?"""
+        if self.since is not None and now < dt.datetime.fromisoformat(self.since):
+            return False
+        if self.next_change is not None and now >= dt.datetime.fromisoformat(self.next_change):
+            return False
+        try:
+            return output_files(out) == self.outputs
+        except OSError:
+            return False
+
+    def encode(self) -> dict:
+        return {"since": self.since, "next_change": self.next_change, "outputs": self.outputs,
+                "report": list(self.report)}
+
+    @classmethod
+    def decode(cls, value) -> "Site":
+        outputs = value["outputs"]
+        if type(outputs) is not dict:
+            raise TypeError("not a dict")
+        report = store.texts(value["report"])
+        if not report:
+            raise ValueError("no report")
+        return cls(_moment(value["since"]), _moment(value["next_change"]),
+                   {store.text(name): store.text(known) for name, known in outputs.items()}, report)
+
+
+def _moment(value) -> str | None:
+    """An ISO moment with its time zone (comparable with `now`), or None."""
+    if value is None:
+        return None
+    moment = dt.datetime.fromisoformat(store.text(value))
+    if moment.utcoffset() is None:
+        raise ValueError("a moment without a time zone")
+    return moment.isoformat()
+
+
+def _converted(prose, page, report: Report):
+    converted, problems = prose.converted(page)   # (prose.Converted, problems)
+    report.extend(problems)
+    return converted
+
+
+# -- on disk ---------------------------------------------------------------------------
+
+def forget_files(store: Store, paths) -> None:
+    """Paths the watcher saw change: re-read them even if size and time look the same."""
+    for path in paths:
+        store.memory.get("file_digests", {}).pop(str(path), None)
+
+
+def new_store(folder: Path | None = None) -> Store:
+    """A store for this engine, empty, or reading what a build saved in `folder` (store.py: a missing,
+    damaged, hostile or outdated file, or one tracked by git, costs a rebuild, never a wrong page)."""
+    return Store(CODECS, {"engine": engine_digest()}, folder)
 
 
 def _decode_trace(value) -> tuple:
@@ -435,7 +552,7 @@ def _decode_trace(value) -> tuple:
     pairs = tuple(store.texts(pair) for pair in shown)
     if any(len(pair) != 2 for pair in pairs):
         raise ValueError("not a (page, field) pair")
-    return store.texts(dated), pairs
+    return (store.texts(dated), pairs), ()
 
 
 def _decode_converted(value) -> tuple:
@@ -445,25 +562,25 @@ def _decode_converted(value) -> tuple:
     return Converted(store.text(html), store.text(token), pairs), store.decode_problems(problems)
 
 
-def _decode_files(value) -> dict[str, bytes]:
+def _decode_files(value) -> tuple:
     if type(value) is not dict:
         raise TypeError("not a dict")
-    return {store.text(name): store.decode_bytes(data) for name, data in value.items()}
+    return {store.text(name): store.decode_bytes(data) for name, data in value.items()}, ()
 
 
-# every kind of entry but "parse" (objects, kept in memory only), to JSON-able data and back
-ENCODERS = {
-    "prose": lambda found: [found[0].html, found[0].token, [list(link) for link in found[0].links],
-                            store.encode_problems(found[1])],
-    "render": store.encode_bytes,
-    "trace": lambda found: [list(found[0]), [list(pair) for pair in found[1]]],
-    "links": store.encode_problems,
-    "search": lambda files: {name: store.encode_bytes(data) for name, data in sorted(files.items())},
-}
-DECODERS = {
-    "prose": _decode_converted,
-    "render": store.decode_bytes,
-    "trace": _decode_trace,
-    "links": store.decode_problems,
-    "search": _decode_files,
+def _decode_site(value) -> tuple:
+    site, warnings = store.pair(value)
+    return Site.decode(site), store.decode_problems(warnings)
+
+
+# every stage but "parse" (objects, kept in memory only): its result, to JSON-able data and back
+CODECS = {
+    "prose": Codec(lambda found: [found[0].html, found[0].token, [list(link) for link in found[0].links],
+                                  store.encode_problems(found[1])], _decode_converted),
+    "render": Codec(lambda found: store.encode_bytes(found[0]), lambda value: (store.decode_bytes(value), ())),
+    "trace": Codec(lambda found: [list(found[0][0]), [list(pair) for pair in found[0][1]]], _decode_trace),
+    "links": Codec(lambda found: store.encode_problems(found[1]), lambda value: (True, store.decode_problems(value))),
+    "search": Codec(lambda found: {name: store.encode_bytes(data) for name, data in sorted(found[0].items())},
+                    _decode_files),
+    "site": Codec(lambda found: [found[0].encode(), store.encode_problems(found[1])], _decode_site),
 }

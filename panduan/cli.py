@@ -12,9 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-from . import editors, preview, stamp
+from . import editors, preview
 from .builder import build, make_site
-from .cache import BuildCache
+from .cache import Memo, NullMemo, Site, new_store, tree_key
 from .load import parse_yaml, YamlSyntaxError
 from .problems import ContentError, format_problems
 from .progress import Progress, Silent
@@ -87,29 +87,31 @@ def main(argv: list[str] | None = None) -> int:
     cache_dir = (args.cache_dir or root / ".cache" / "panduan").resolve()
     if args.command in ("watch", "serve"):
         moment = (lambda: now) if args.now else (lambda: clock_now(zone))
-        cache = BuildCache() if args.no_cache else BuildCache.load(cache_dir)
+        store = new_store() if args.no_cache else new_store(cache_dir)
         return preview.run(args.command, root, out, moment, args.strict, args.drafts, args.host, args.port,
-                           cache, None if args.no_cache else cache_dir)
+                           store, None if args.no_cache else cache_dir)
     started = time.perf_counter()
-    inputs = None
-    if args.command == "build" and not args.no_cache:
-        inputs = stamp.inputs_digest(root, zone, args.strict, args.drafts, out)   # before the build reads anything
-        last = stamp.load(cache_dir)
-        if last is not None and last.holds(inputs, out, now):
-            if last.warnings:
-                print(format_problems(list(last.warnings)), file=sys.stderr)
-            took = time.perf_counter() - started
-            print(f"{last.report[0]} as of {now.isoformat()}: unchanged since the last build, left as it is "
-                  f"({took:.2f}s)")
-            print(*last.report[1:], sep="\n")
-            return EXIT_OK
-    cache = None if args.no_cache or args.command == "check" else BuildCache.load(cache_dir)
+    store = None if args.no_cache or args.command == "check" else new_store(cache_dir)
+    memo = Memo(store) if store is not None else NullMemo()
     progress = Silent() if args.quiet else Progress()
+    built = []
+
+    def make(report) -> Site:
+        """The outermost stage: build (or check) and write; what was written, and the build's warnings."""
+        made = make_site(root, now, args.strict, args.drafts, memo, progress=progress) \
+            if args.command == "check" else build(root, out, now, args.strict, args.drafts, memo, progress)
+        built.append(made)
+        report.extend(made.warnings)
+        pages = sum(1 for name in made.files if name.endswith(".html"))
+        what = "checked" if args.command == "check" else f"built into {out}"
+        lines = (f"{pages} pages ({len(made.files)} files) {what}",
+                 f"phase: {made.clock.phase.id}; {made.clock.describe()}")
+        return Site(None, None, {}, lines) if args.command == "check" else Site.after(made.clock, out, lines)
+
     try:
-        if args.command == "check":
-            built = make_site(root, now, args.strict, args.drafts, progress=progress)
-        else:
-            built = build(root, out, now, args.strict, args.drafts, cache, progress)
+        # the key is computed before the build reads anything; a null memo computes no key
+        key = tree_key(root, memo.engine, zone, args.strict, args.drafts, out) if store is not None else ""
+        site, warnings = memo.stage("site", key, make, valid=lambda site: site.holds(out, now))
     except ContentError as error:
         progress.clear()
         print(format_problems(error.problems), file=sys.stderr)
@@ -124,19 +126,17 @@ def main(argv: list[str] | None = None) -> int:
         print("build.py: the engine failed unexpectedly; run again with --debug and report the traceback",
               file=sys.stderr)
         return EXIT_CONTENT
-    if cache is not None:
-        cache.save(cache_dir)
-    if built.warnings:
-        print(format_problems(built.warnings), file=sys.stderr)
+    if store is not None and built:
+        store.save(cache_dir)
+    if warnings:
+        print(format_problems(list(warnings)), file=sys.stderr)
     took = time.perf_counter() - started
-    what = "checked" if args.command == "check" else f"built into {out}"
-    pages = sum(1 for name in built.files if name.endswith(".html"))
-    summary = f"{pages} pages ({len(built.files)} files) {what}"
-    report = (f"phase: {built.clock.phase.id}; {built.clock.describe()}",)
-    print(f"{summary} as of {now.isoformat()} in {took:.2f}s")
-    print(*report, sep="\n")
-    if inputs is not None:
-        stamp.Stamp.after(inputs, built.clock, out, built.warnings, (summary, *report)).save(cache_dir)
+    if built:
+        print(f"{site.report[0]} as of {now.isoformat()} in {took:.2f}s")
+    else:
+        print(f"{site.report[0]} as of {now.isoformat()}: unchanged since the last build, left as it is "
+              f"({took:.2f}s)")
+    print(*site.report[1:], sep="\n")
     return EXIT_OK
 
 

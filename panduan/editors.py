@@ -13,7 +13,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from . import schema
+from . import content, schema
 from .i18n import LANGUAGES
 from .load import PAGES_DIR
 
@@ -31,7 +31,7 @@ def schema_file(pattern: str) -> str:
 
 def json_schema(pattern: str) -> dict:
     """The JSON Schema of the content files matching `pattern` (for Markdown: their front matter)."""
-    record, key = schema.FILES[pattern]
+    record, key = content.SCHEMAS[pattern]
     found = record.json_schema()
     if key is not None:
         found = {"type": "object", "title": pattern, "properties": {key: {
@@ -47,9 +47,9 @@ def generated() -> dict[str, str]:
     """Every generated file, by path relative to the guide's root: its text."""
     files = {f"{SCHEMAS_DIR}/{schema_file(pattern)}": json.dumps(json_schema(pattern), indent=2,
                                                                  ensure_ascii=False) + "\n"
-             for pattern in schema.FILES}
+             for pattern in content.SCHEMAS}
     yaml_schemas = {f"./{SCHEMAS_DIR}/{schema_file(pattern)}": pattern
-                    for pattern in schema.FILES if pattern.endswith(".yaml")}
+                    for pattern in content.SCHEMAS if pattern.endswith(".yaml")}
     settings = {"yaml.schemas": yaml_schemas, "yaml.validate": True, "yaml.completion": True,
                 "yaml.hover": True}
     files[".vscode/settings.json"] = json.dumps(settings, indent=2) + "\n"

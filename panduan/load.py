@@ -291,13 +291,8 @@ class SourceTree:
         return self.files.get(path)
 
 
-YAML_FILES = ("guide.yaml", "content/sources.yaml", "content/schedule.yaml",
-              "content/parties.yaml", "content/tickets.yaml", "content/numbers.yaml",
-              "content/messages.yaml",
-              "i18n/id.yaml", "i18n/en.yaml")   # interface text per language (see i18n.py)
-OPTIONAL_YAML_FILES = ("content/results.yaml",)   # read when present (a guide before its election has no results)
+CATALOGUES = ("i18n/id.yaml", "i18n/en.yaml")   # interface text per language (see i18n.py)
 PAGES_DIR = "content/pages"
-MARKDOWN_DIRS = (PAGES_DIR, "content/hoaxes")
 
 
 # vim (.x.swp, 4913, x~), emacs (.#x, #x#, x~), JetBrains (x___jb_tmp___), gedit (.goutputstream-*),
@@ -422,21 +417,24 @@ def parse_markdown_source(relative: str, text: str, report: Report) -> Source:
     return source
 
 
-def load_tree(root: Path, report: Report, memo=_parse_directly) -> SourceTree:
-    """Read every source file of the guide. Problems go to `report`.
+def load_tree(root: Path, report: Report, memo=_parse_directly, files=()) -> SourceTree:
+    """Read every source file of the guide: the content files of `files` (content.FILES) and the
+    interface catalogues. Problems go to `report`.
 
     `memo(relative, text, parse, report)` returns `parse(relative, text, report)`,
     possibly remembered from an earlier build of the same text (see cache.py).
     """
     tree = SourceTree(root)
     refused = inspect_sources(root, report)   # before anything is opened
-    for relative in YAML_FILES + tuple(f for f in OPTIONAL_YAML_FILES if (root / f).is_file()):
+    single = [entry.pattern for entry in files if entry.folder is None and (entry.required or
+                                                                            (root / entry.pattern).is_file())]
+    for relative in (*single, *CATALOGUES):
         if relative in refused:
             continue
         source = load_yaml(root, relative, report, memo)
         if source is not None:
             tree.files[relative] = source
-    for folder in MARKDOWN_DIRS:
+    for folder in (entry.folder for entry in files if entry.folder is not None):
         directory = root / folder
         if not directory.is_dir():
             continue

@@ -7,6 +7,8 @@ immutable, typed, with every cross-reference resolved (a ticket holds its
 starts) go to the report with the line of the offending value. Translatable
 fields (see `schema`) hold `i18n.Localized` values, and a page holds its
 translations, until `i18n.localize` makes one plain-text Guide per language.
+There is one reader per kind of content file (`read_pages(reading)`...), which
+the registry in content.py names and runs (`content.Reading` is what they share).
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
 
 from . import schema
-from .results import Results, read_results
+from .results import Results, read_results as results_of
 from .i18n import LANGUAGES, language_name
 from .load import PAGES_DIR, SourceTree, YamlMap
 from .problems import Report, did_you_mean, excerpt
@@ -308,35 +310,16 @@ def _data(tree: SourceTree, path: str):
     return source.data if source is not None and source.ok else None
 
 
-def build_guide(tree: SourceTree, report: Report) -> Guide | None:
-    """Build the Guide; returns None when the settings file is unusable."""
-    sources, source_lines, named = _read_sources(tree, report)
-    cite = _Citer(sources, named, report)
-    config = _read_config(tree, report, cite)
-    stages = _read_stages(tree, report, cite)
-    parties, party_numbers = _read_parties(tree, report, cite)
-    tickets = _read_tickets(tree, report, cite, parties, party_numbers)
-    numbers = _read_numbers(tree, report, cite)
-    zone = ZoneInfo(config.timezone if config is not None else "Asia/Jakarta")
-    default = config.language if config is not None else LANGUAGES[0]
-    pages = _read_pages(tree, report, cite, zone, default)
-    messages = _read_messages(tree, report, cite, zone)
-    fact_checks = _read_fact_checks(tree, report, cite, default)
-    results = read_results(_data(tree, "content/results.yaml"), report, cite, zone,
-                           {p.number: p for p in parties}, {t.number: t for t in tickets}, {s.id for s in stages})
-    for source_id, where in source_lines.items():
-        if source_id not in cite.cited:
-            report.warn("content/sources.yaml", *where, f"source '{source_id}' is never cited",
-                        "cite it where its fact is used, or remove it")
-    if config is None:
-        return None
-    citations = {key: tuple(sorted(places)) for key, places in sorted(cite.cited.items())}
-    return Guide(config, tuple(sources.values()), stages, parties, tickets, numbers, pages, fact_checks, citations,
-                 messages, results)
+def read_results(reading: Reading) -> Results | None:
+    found = reading.found
+    return results_of(_data(reading.tree, "content/results.yaml"), reading.report, reading.cite, reading.zone,
+                      {p.number: p for p in found["parties"]}, {t.number: t for t in found["tickets"]},
+                      {s.id for s in found["stages"]})
 
 
-def _read_sources(tree: SourceTree, report: Report):
-    path = "content/sources.yaml"
+def read_sources(reading: Reading) -> tuple[Citation, ...]:
+    """content/sources.yaml; makes the build's citer."""
+    tree, report, path = reading.tree, reading.report, "content/sources.yaml"
     data = _data(tree, path)
     items = schema.read_list(data, "sources", schema.SOURCE, path, report)
     found, lines = {}, {}
@@ -347,10 +330,12 @@ def _read_sources(tree: SourceTree, report: Report):
                                      item["short"] or (item["title"] if publishers[item["publisher"]] > 1 else None))
         lines[item["id"]] = item.where()
     named = {item["id"] for item in items if item.get("id")} if data is not None else None
-    return dict(sorted(found.items())), lines, named
+    reading.cite, reading.source_lines = _Citer(dict(sorted(found.items())), named, report), lines
+    return tuple(reading.cite.sources.values())
 
 
-def _read_config(tree: SourceTree, report: Report, cite: _Citer) -> Config | None:
+def read_config(reading: Reading) -> Config | None:
+    tree, report, cite = reading.tree, reading.report, reading.cite
     path = "guide.yaml"
     data = _data(tree, path)
     if data is None:
@@ -377,7 +362,8 @@ def _read_config(tree: SourceTree, report: Report, cite: _Citer) -> Config | Non
                   config_election, nav, channels, offline, static_html)
 
 
-def _read_stages(tree: SourceTree, report: Report, cite: _Citer) -> tuple[Stage, ...]:
+def read_stages(reading: Reading) -> tuple[Stage, ...]:
+    tree, report, cite = reading.tree, reading.report, reading.cite
     path = "content/schedule.yaml"
     stages = []
     for item in _unique(schema.read_list(_data(tree, path), "stages", schema.STAGE, path, report),
@@ -394,8 +380,8 @@ def _read_stages(tree: SourceTree, report: Report, cite: _Citer) -> tuple[Stage,
     return tuple(sorted(stages, key=lambda s: (s.start, s.end, s.id)))
 
 
-def _read_parties(tree: SourceTree, report: Report, cite: _Citer) -> tuple[Party, ...]:
-    path = "content/parties.yaml"
+def read_parties(reading: Reading) -> tuple[Party, ...]:
+    tree, report, cite, path = reading.tree, reading.report, reading.cite, "content/parties.yaml"
     data = _data(tree, path)
     items = schema.read_list(data, "parties", schema.PARTY, path, report)
     parties = []
@@ -404,12 +390,14 @@ def _read_parties(tree: SourceTree, report: Report, cite: _Citer) -> tuple[Party
             parties.append(Party(item["number"], item["abbr"], item["name"], item["scope"], item["colour"],
                                  cite(item["source"], path, item.value_where("source"))))
     # numbers written in parties.yaml, even in records with other problems (None: file unreadable)
-    named = {item["number"] for item in items if item.get("number") is not None} if data is not None else None
-    return tuple(sorted(parties, key=lambda p: p.number)), named
+    reading.party_numbers = {item["number"] for item in items if item.get("number") is not None} \
+        if data is not None else None
+    return tuple(sorted(parties, key=lambda p: p.number))
 
 
-def _read_tickets(tree: SourceTree, report: Report, cite: _Citer, parties: tuple[Party, ...],
-                  named: set[int] | None):
+def read_tickets(reading: Reading) -> tuple[Ticket, ...]:
+    tree, report, cite = reading.tree, reading.report, reading.cite
+    parties, named = reading.found["parties"], reading.party_numbers
     path = "content/tickets.yaml"
     by_number = {party.number: party for party in parties}
     supporting: dict[int, int] = {}
@@ -452,7 +440,8 @@ def _read_tickets(tree: SourceTree, report: Report, cite: _Citer, parties: tuple
     return tuple(sorted(tickets, key=lambda t: t.number))
 
 
-def _read_numbers(tree: SourceTree, report: Report, cite: _Citer) -> tuple[KeyNumber, ...]:
+def read_numbers(reading: Reading) -> tuple[KeyNumber, ...]:
+    tree, report, cite = reading.tree, reading.report, reading.cite
     path = "content/numbers.yaml"
     numbers = []
     for item in _unique(schema.read_list(_data(tree, path), "numbers", schema.NUMBER, path, report),
@@ -479,7 +468,8 @@ def _window(item: YamlMap, path: str, zone: ZoneInfo, report: Report) -> Window:
     return Window(tuple(item["phases"]), publish_at, expire_at, item["draft"], item.value_where("phases")[0])
 
 
-def _read_messages(tree: SourceTree, report: Report, cite: _Citer, zone: ZoneInfo) -> tuple[Message, ...]:
+def read_messages(reading: Reading) -> tuple[Message, ...]:
+    tree, report, cite, zone = reading.tree, reading.report, reading.cite, reading.zone
     path = "content/messages.yaml"
     messages = []
     for item in _unique(schema.read_list(_data(tree, path), "messages", schema.MESSAGE, path, report),
@@ -508,8 +498,8 @@ def _markdown(tree: SourceTree, folder: str):
     return originals, translated
 
 
-def _read_pages(tree: SourceTree, report: Report, cite: _Citer, zone: ZoneInfo,
-                default: str) -> tuple[Page, ...]:
+def read_pages(reading: Reading) -> tuple[Page, ...]:
+    tree, report, cite, zone, default = reading.tree, reading.report, reading.cite, reading.zone, reading.default
     pages = []
     originals, translated = _markdown(tree, PAGES_DIR + "/")
     for path, source in originals:
@@ -597,8 +587,9 @@ def _translation_of(path: str) -> tuple[str, str | None]:
     return path, None
 
 
-def _read_fact_checks(tree: SourceTree, report: Report, cite: _Citer, default: str) -> tuple[FactCheck, ...]:
+def read_fact_checks(reading: Reading) -> tuple[FactCheck, ...]:
     """Fact checks, newest check first."""
+    tree, report, cite, default = reading.tree, reading.report, reading.cite, reading.default
     checks = []
     originals, translated = _markdown(tree, "content/hoaxes/")
     for path, source in originals:

@@ -117,16 +117,34 @@ class Plan:
         return frozenset(s.url for s in self.static)
 
 
+@dataclass
+class Planning:
+    """What the planners of one language share (content.py names one per kind of content file)."""
+    guide: Guide
+    lang: str
+    root: str                     # the language's folder: "" or "/en"
+    catalogues: Catalogues
+    reserved: dict[str, str]      # folders of the engine, and who owns each
+    claimed: dict[str, str]       # URL -> what takes it, so far
+    report: Report
+
+    @property
+    def catalogue(self) -> tuple[str, ...]:
+        """The language's interface text: an input of every output."""
+        return (catalogue_path(self.lang),)
+
+
 def plan_site(guides: dict[str, Guide], catalogues: Catalogues, static_dir: Path, report: Report,
-              official: bool = False) -> Plan:
+              official: bool = False, files=()) -> Plan:
     """Decide every output file, for every language; report two outputs writing one file.
 
     `guides` holds the guide as read in each language, the default language first; `official`:
-    the results are official now (their share image exists)."""
+    the results are official now (their share image exists); `files`: the content files
+    (content.FILES), whose planners add the outputs of their records (pages, fact checks...)."""
     outputs = []
     reserved = reserved_folders(catalogues.default)
     for lang, guide in guides.items():
-        outputs += _plan_language(guide, lang, prefix(lang, catalogues.default), catalogues, reserved, report)
+        outputs += _plan_language(guide, lang, prefix(lang, catalogues.default), catalogues, reserved, report, files)
         outputs.append(Output(prefix(lang, catalogues.default) + MANIFEST, "manifest.webmanifest", "manifest.webmanifest",
                               (), lang=lang, key=MANIFEST))
         if official:   # drawn in code (living.py): the presidential bars for link previews
@@ -215,7 +233,7 @@ def fact_check_url(slug: str) -> str:
 
 
 def _plan_language(guide: Guide, lang: str, root: str, catalogues: Catalogues, reserved: dict[str, str],
-                   report: Report) -> list[Output]:
+                   report: Report, files) -> list[Output]:
     title = functools.partial(catalogues.text, lang)
     catalogue = (catalogue_path(lang),)
     checks = tuple(check.path for check in guide.fact_checks)
@@ -240,23 +258,32 @@ def _plan_language(guide: Guide, lang: str, root: str, catalogues: Catalogues, r
                           lang=lang, key="/404.html"))
     outputs.append(Output(root + OFFLINE_PAGE, "offline.html", title("copy.offline_title"), catalogue,
                           rooted_links=True, lang=lang, key=OFFLINE_PAGE))
-    claimed = {o.url: f"the built-in page '{o.title}'" for o in outputs}
-    for page in guide.pages:
+    planning = Planning(guide, lang, root, catalogues, reserved,
+                        {o.url: f"the built-in page '{o.title}'" for o in outputs}, report)
+    for entry in files:
+        if entry.plan is not None:
+            outputs += entry.plan(planning)
+    return outputs
+
+
+def plan_pages(planning: Planning) -> list[Output]:
+    """A page (content/pages/*.md) at its address, unless another output has it."""
+    outputs, root, claimed = [], planning.root, planning.claimed
+    for page in planning.guide.pages:
         url = urls.page_url(page.slug)
-        owner = claimed.get(root + url) or _owner(url, {}, reserved)
+        owner = claimed.get(root + url) or _owner(url, {}, planning.reserved)
         if owner is not None:
             if root == "":   # reported once, for the default language
-                report.add(page.path, 0, 0, f"the page address {url} is already used by {owner}",
-                           "set a different 'slug:' in the front matter")
+                planning.report.add(page.path, 0, 0, f"the page address {url} is already used by {owner}",
+                                    "set a different 'slug:' in the front matter")
             continue
         claimed[root + url] = page.path
-        inputs = (page.path, SOURCES) + tuple(i for block in page.blocks for i in BLOCK_INPUTS[block]) + catalogue
+        inputs = (page.path, SOURCES) + tuple(i for block in page.blocks for i in BLOCK_INPUTS[block]) \
+            + planning.catalogue
         if page.charts:   # drawn from the results, which show from the moment they are official
             inputs += (RESULTS, TICKETS, PARTIES)
         outputs.append(Output(root + url, "page.html", page.title, inputs, uses_now=bool(page.charts), page=page,
-                              lang=lang, key=url))
-    outputs += _plan_fact_checks(guide, lang, root, claimed, catalogue, functools.partial(catalogues.plain, lang),
-                                 report)
+                              lang=planning.lang, key=url))
     return outputs
 
 
@@ -268,18 +295,19 @@ def fact_check_title(check: FactCheck, text) -> str:
     return text("claims.title", verdict=verdict, fact=check.summary)
 
 
-def _plan_fact_checks(guide: Guide, lang: str, root: str, claimed: dict[str, str], catalogue: tuple[str, ...],
-                      text, report: Report) -> list[Output]:
-    outputs = []
-    for check in guide.fact_checks:
+def plan_fact_checks(planning: Planning) -> list[Output]:
+    """A fact check (content/hoaxes/*.md) at /cek-fakta/SLUG/, unless another output has it."""
+    outputs, root, claimed, lang = [], planning.root, planning.claimed, planning.lang
+    text = functools.partial(planning.catalogues.plain, lang)
+    for check in planning.guide.fact_checks:
         url = fact_check_url(check.slug)
         if root + url in claimed:
             if root == "":   # reported once, for the default language
-                report.add(check.path, 0, 0, f"the address {url} is already used by {claimed[url]}",
-                           "set a different 'slug:' in the front matter")
+                planning.report.add(check.path, 0, 0, f"the address {url} is already used by {claimed[url]}",
+                                    "set a different 'slug:' in the front matter")
             continue
         claimed[root + url] = check.path
         outputs.append(Output(root + url, "factcheck.html", fact_check_title(check, text),
-                              (check.path, SOURCES) + catalogue,
+                              (check.path, SOURCES) + planning.catalogue,
                               page=check, lang=lang, key=url))
     return outputs

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import serve
-from .cache import BuildCache
+from .store import Store
 from .problems import format_problems
 from .watch import Changes, Outcome, Session, watch
 
@@ -36,9 +36,9 @@ def _interrupt(signum, frame) -> None:
 
 
 def run(command: str, root: Path, out: Path, moment: Callable[[], dt.datetime], strict: bool, drafts: bool,
-        host: str, port: int, cache: BuildCache, cache_dir: Path | None) -> int:
-    """Build, then rebuild on every change until Ctrl+C; the first build saves `cache` to `cache_dir`."""
-    session = Session(root, out, moment, strict=strict, drafts=drafts, cache=cache)
+        host: str, port: int, store: Store, cache_dir: Path | None) -> int:
+    """Build, then rebuild on every change until Ctrl+C; the first build saves `store` to `cache_dir`."""
+    session = Session(root, out, moment, strict=strict, drafts=drafts, store=store)
     server = None
     if command == "serve":
         try:
@@ -50,7 +50,7 @@ def run(command: str, root: Path, out: Path, moment: Callable[[], dt.datetime], 
     outcome = session.rebuild()
     announce(outcome)
     if outcome.ok and cache_dir is not None:
-        cache.save(cache_dir)
+        store.save(cache_dir)
     if server is not None:
         print(f"previewing at http://{host}:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
     print(f"watching {root} for changes", flush=True)

@@ -71,8 +71,9 @@ class ContentError(Exception):
 
 
 def format_problems(problems: list[Problem]) -> str:
-    errors = [p for p in problems if not p.warning]
-    warnings = [p for p in problems if p.warning]
+    """The numbered list an editor reads: the errors, then the warnings, each sorted (by file, line...)."""
+    errors = sorted({p for p in problems if not p.warning})
+    warnings = sorted({p for p in problems if p.warning})
     lines = []
     if errors:
         noun = "problem" if len(errors) == 1 else "problems"
@@ -120,11 +121,13 @@ class Report:
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if not p.warning]
+        """The errors, sorted: the same whichever stage found each first (or a memo replayed it)."""
+        return sorted(p for p in self.problems if not p.warning)
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.warning]
+        """The warnings, sorted (see `errors`)."""
+        return sorted(p for p in self.problems if p.warning)
 
     def raise_if_failed(self, strict: bool = False) -> None:
         """Stop the build on any error, or on any warning too when strict."""

@@ -705,21 +705,3 @@ TRANSLATED_PAGE = Schema("translated page front matter",
                          {key: PAGE.fields[key] for key in ("title", "summary")})
 TRANSLATED_FACT_CHECK = Schema("translated fact-check front matter",
                                {key: FACT_CHECK.fields[key] for key in ("claim", "summary", "appeared_in")})
-
-
-# Which schema each content file follows, and the key holding its list of records (None: the
-# file is one record). Editors' tools read this (editors.py); translations before originals.
-FILES = {
-    "guide.yaml": (GUIDE, None),
-    "content/sources.yaml": (SOURCE, "sources"),
-    "content/schedule.yaml": (STAGE, "stages"),
-    "content/parties.yaml": (PARTY, "parties"),
-    "content/tickets.yaml": (TICKET, "tickets"),
-    "content/numbers.yaml": (NUMBER, "numbers"),
-    "content/messages.yaml": (MESSAGE, "messages"),
-    "content/results.yaml": (RESULTS, None),
-    **{f"content/pages/*.{lang}.md": (TRANSLATED_PAGE, None) for lang in LANGUAGES[1:]},
-    "content/pages/*.md": (PAGE, None),
-    **{f"content/hoaxes/*.{lang}.md": (TRANSLATED_FACT_CHECK, None) for lang in LANGUAGES[1:]},
-    "content/hoaxes/*.md": (FACT_CHECK, None),
-}

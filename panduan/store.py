@@ -1,4 +1,16 @@
-"""Store: the on-disk form of the cache and the stamp, data only.
+"""Store: what earlier builds of one guide computed, kept between builds and on disk as data only.
+
+A `Store` maps (stage name, key) to a stage's result: its value and the
+problems it reported (cache.py's `Memo` asks it, one memo per build). It
+lives as long as the process (watch mode keeps one across builds) and can be
+saved to a folder and loaded by the next `build.py`. Each stage name has a
+`Codec` (to JSON-able data and back, checking the shape); a stage without
+one (parsed files: objects) is kept in memory only. Entries used by neither
+of the last two builds are dropped (`finish`).
+
+Two files: the outermost entry (the whole site, see cli.py) in site.txt,
+read first and alone, so that an unchanged `build.py` reads a few kilobytes;
+every other stage in cache.txt, read only when the build asks for one.
 
 A cache may come from anywhere CI keeps it (actions/cache), from a backup, or
 from a careless `git add -f`, so reading one must never run code and never
@@ -29,11 +41,90 @@ import json
 import os
 import subprocess
 import tempfile
+import threading
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .problems import Problem
 
 VERSION = 1
+CACHE_FILE = "cache.txt"
+SITE_FILE = "site.txt"
+FILE_OF = {"site": SITE_FILE}   # stage name -> its file, if not CACHE_FILE
+
+
+@dataclass(frozen=True)
+class Codec:
+    """A stage's result (value, problems) to JSON-able data, and back (raising on a wrong shape)."""
+    encode: Callable
+    decode: Callable
+
+
+class Store:
+    """Remembered stage results of earlier builds: (name, key) -> (value, problems)."""
+
+    def __init__(self, codecs: dict[str, Codec], header: dict, folder: Path | None = None) -> None:
+        self.codecs, self.header = codecs, header
+        self.entries: dict[tuple[str, str], tuple] = {}
+        self.used: set[tuple[str, str]] = set()
+        self.previous: set[tuple[str, str]] = set()
+        self.unread = {SITE_FILE, CACHE_FILE} if folder is not None else set()   # files not yet read
+        self.folder = folder
+        self.memory: dict[str, object] = {}   # process state kept between builds (compiled templates...)
+        self.lock = threading.Lock()   # the search index is looked up and kept from a thread (builder.py)
+        self.hits: Counter[str] = Counter()     # stage name -> results found
+        self.misses: Counter[str] = Counter()   # stage name -> results computed
+
+    def get(self, name: str, key: str):
+        with self.lock:
+            self._read(FILE_OF.get(name, CACHE_FILE))
+            found = self.entries.get((name, key))
+            if found is not None:
+                self.used.add((name, key))
+            return found
+
+    def put(self, name: str, key: str, found: tuple) -> None:
+        with self.lock:
+            self.entries[name, key] = found
+            self.used.add((name, key))
+
+    def read_all(self) -> dict[tuple[str, str], tuple]:
+        """Every entry, read from the folder first if it was not yet."""
+        with self.lock:
+            for file in (SITE_FILE, CACHE_FILE):
+                self._read(file)
+            return dict(self.entries)
+
+    def finish(self) -> None:
+        """End of one build: forget what neither this build nor the one before used."""
+        with self.lock:
+            keep = self.used | self.previous
+            self.entries = {key: value for key, value in self.entries.items() if key in keep}
+            self.previous, self.used = self.used, set()
+
+    def _read(self, file: str) -> None:
+        if file in self.unread:
+            self.unread.discard(file)
+            decoders = {name: codec.decode for name, codec in self.codecs.items()
+                        if FILE_OF.get(name, CACHE_FILE) == file}
+            for found, value in read(self.folder / file, self.header, decoders).items():
+                self.entries.setdefault(found, value)
+
+    def save(self, folder: Path) -> None:
+        """Write every file read or changed by this run, atomically and as data, unless git tracks it;
+        a failure only costs speed."""
+        with self.lock:
+            for file in (SITE_FILE, CACHE_FILE):
+                if file in self.unread and folder == self.folder:
+                    continue   # never read: what is on disk is what this run would write
+                path = folder / file
+                if tracked_by_git(path):
+                    continue
+                write(path, self.header, ((name, key, self.codecs[name].encode(found))
+                                          for (name, key), found in sorted(self.entries.items())
+                                          if name in self.codecs and FILE_OF.get(name, CACHE_FILE) == file))
 
 
 def checksum(text: str) -> str:
@@ -122,7 +213,7 @@ def _decoded(decoder, text: str):
         return None
 
 
-# -- shapes shared by the cache and the stamp ---------------------------------------
+# -- shapes the codecs share ---------------------------------------
 
 def text(value) -> str:
     if type(value) is not str:
@@ -134,6 +225,12 @@ def texts(value) -> tuple[str, ...]:
     if type(value) is not list:
         raise TypeError("not a list")
     return tuple(text(item) for item in value)
+
+
+def pair(value) -> tuple:
+    if type(value) is not list or len(value) != 2:
+        raise TypeError("not a pair")
+    return value[0], value[1]
 
 
 def flag(value) -> bool:

@@ -1,10 +1,10 @@
 """Watch: rebuild the guide whenever an editor saves, for `watch` and `serve`.
 
-A `Session` owns one guide being edited: the build cache, what is on disk in
+A `Session` owns one guide being edited: the store of earlier builds' results, what is on disk in
 the output folder, and the outcome of the last build (the last good site, or
 the problems of a bad edit). `rebuild()` redoes only the changed text when
 an edit touched nothing but pages' text (quick.py), else runs the ordinary
-build with the cache (cache.py); when it succeeds, only the files that
+build with a memo over the store (cache.py); when it succeeds, only the files that
 changed are written (write.update_site); when it fails, the output folder
 and the last good site stay as they were and the problems are kept for the
 preview's overlay.
@@ -29,11 +29,12 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .builder import Built, make_site
-from .cache import BuildCache
+from .cache import Memo, forget_files, new_store
 from .load import SOURCE_FOLDERS, is_editor_litter
 from .problems import ContentError, Problem
 from .quick import rebuild_bodies
 from .search import search_files
+from .store import Store
 from .write import OutputRefused, update_site
 
 WATCHED_FILES = ("guide.yaml",)
@@ -71,7 +72,7 @@ class Session:
     moment: Callable[[], dt.datetime]
     strict: bool = False
     drafts: bool = False
-    cache: BuildCache = field(default_factory=BuildCache)
+    store: Store = field(default_factory=new_store)
     outcome: Outcome = field(default_factory=lambda: Outcome(0, {}))
     written: dict[str, bytes] | None = None
     changed: threading.Condition = field(default_factory=threading.Condition)
@@ -80,16 +81,16 @@ class Session:
     search_stale: bool = False
 
     def rebuild(self, paths=()) -> Outcome:
-        """Build again (quick.py or the cache keep it quick); publish the outcome to waiting browsers."""
+        """Build again (quick.py or the store keep it quick); publish the outcome to waiting browsers."""
         started = time.perf_counter()
-        self.cache.forget_files(paths)
+        forget_files(self.store, paths)
         previous = self.outcome
         now = self.moment()
         try:
             built = self._quick(paths, now) if previous.ok else None
             quick = built is not None
             if built is None:
-                built = make_site(self.root, now, self.strict, self.drafts, self.cache, search=False)
+                built = make_site(self.root, now, self.strict, self.drafts, Memo(self.store), search=False)
             self.written = update_site(self.out, built.files | self.search, built.plan.static, self.written)
             self.built, self.search_stale = built, True
         except ContentError as error:
@@ -124,7 +125,7 @@ class Session:
             return True
         built = self.built
         try:
-            index = self.cache.search(built.files, functools.partial(search_files, cancelled=cancelled))
+            index = Memo(self.store).search(built.files, functools.partial(search_files, cancelled=cancelled))
             if index is None:
                 return False
             self.written = update_site(self.out, built.files | index, built.plan.static, self.written)

@@ -1,6 +1,7 @@
-"""The cache and the stamp on disk are data (store.py): a damaged or hostile file costs a rebuild, never a wrong page."""
+"""The store on disk (cache.txt, site.txt) is data (store.py): a damaged or hostile file costs a rebuild, never a wrong page."""
 from __future__ import annotations
 
+import json
 import pickle
 import random
 import shutil
@@ -10,9 +11,10 @@ import pytest
 from live import moment
 from sites import NOW, assemble, git, run_build, tree_bytes
 
-from panduan import stamp, store
+from panduan import store
 from panduan.builder import build
-from panduan.cache import CACHE_FILE, BuildCache
+from panduan.cache import Memo, Site, new_store
+from panduan.store import CACHE_FILE, SITE_FILE
 
 
 @pytest.fixture(scope="module")
@@ -21,8 +23,8 @@ def warm(tmp_path_factory):
     folder = tmp_path_factory.mktemp("warm")
     root = assemble(folder / "guide")
     build(root, folder / "clean", moment())
-    cache = BuildCache()
-    build(root, folder / "cached", moment(), cache=cache)
+    cache = new_store()
+    build(root, folder / "cached", moment(), memo=Memo(cache))
     cache.save(folder / "cache")
     return root, tree_bytes(folder / "clean"), (folder / "cache" / CACHE_FILE).read_bytes()
 
@@ -31,7 +33,7 @@ def built_with(root, cache_bytes: bytes, tmp_path) -> dict[str, bytes]:
     """The site a build writes with `cache_bytes` as its cache file."""
     (tmp_path / "cache").mkdir(exist_ok=True)
     (tmp_path / "cache" / CACHE_FILE).write_bytes(cache_bytes)
-    build(root, tmp_path / "out", moment(), cache=BuildCache.load(tmp_path / "cache"))
+    build(root, tmp_path / "out", moment(), memo=Memo(new_store(tmp_path / "cache")))
     return tree_bytes(tmp_path / "out")
 
 
@@ -50,8 +52,8 @@ def test_the_saved_cache_is_used_whole(warm, tmp_path):
     assert b'"format": "panduan-cache"' in cache_bytes.split(b"\n")[0]
     (tmp_path / "cache").mkdir()
     (tmp_path / "cache" / CACHE_FILE).write_bytes(cache_bytes)
-    cache = BuildCache.load(tmp_path / "cache")
-    build(root, tmp_path / "out", moment(), cache=cache)
+    cache = new_store(tmp_path / "cache")
+    build(root, tmp_path / "out", moment(), memo=Memo(cache))
     assert set(cache.misses) == {"parse"}
     assert tree_bytes(tmp_path / "out") == clean
 
@@ -77,7 +79,7 @@ def test_no_single_bit_flip_gives_a_different_entry(warm, tmp_path):
     (tmp_path / "cache").mkdir()
     path = tmp_path / "cache" / CACHE_FILE
     path.write_bytes(cache_bytes)
-    original = BuildCache.load(tmp_path / "cache").entries
+    original = new_store(tmp_path / "cache").read_all()
     assert original
     chooser = random.Random(13)
     for _ in range(60):
@@ -85,7 +87,7 @@ def test_no_single_bit_flip_gives_a_different_entry(warm, tmp_path):
         flipped = bytearray(cache_bytes)
         flipped[position] ^= 1 << bit
         path.write_bytes(bytes(flipped))
-        read = BuildCache.load(tmp_path / "cache").entries
+        read = new_store(tmp_path / "cache").read_all()
         assert read.keys() <= original.keys() and len(read) < len(original), f"byte {position}, bit {bit}"
         assert all(read[key] == original[key] for key in read), f"byte {position}, bit {bit}"
     assert built_with(root, bytes(flipped), tmp_path) == clean
@@ -115,7 +117,7 @@ def test_records_of_the_wrong_shape_are_misses(warm, tmp_path):
                       [f"render {'1' * 40} " + "[" * 100000 + "]" * 100000]).encode()
     (tmp_path / "cache").mkdir()
     (tmp_path / "cache" / CACHE_FILE).write_bytes(mangled + extra + b"\n")
-    assert BuildCache.load(tmp_path / "cache").entries == {}
+    assert new_store(tmp_path / "cache").read_all() == {}
     assert built_with(root, mangled + extra + b"\n", tmp_path) == clean
 
 
@@ -132,7 +134,7 @@ def test_a_pickle_in_the_cache_folder_runs_nothing(warm, tmp_path):
     folder.mkdir(parents=True)
     (folder / "cache.pickle").write_bytes(hostile)   # where earlier versions kept their cache
     (folder / CACHE_FILE).write_bytes(hostile)
-    (folder / stamp.STAMP_FILE).write_bytes(hostile)
+    (folder / SITE_FILE).write_bytes(hostile)
     result = run_build(root, "--now", NOW, "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "ran").exists()
@@ -169,30 +171,33 @@ def test_a_cache_tracked_by_git_is_neither_read_nor_written(warm, tmp_path):
 
 
 @pytest.mark.parametrize("value", [
-    '{"inputs": 1, "since": null, "next_change": null, "outputs": {}, "warnings": [], "report": ["x"]}',
-    '{"inputs": "x", "since": "2024-01-01T00:00:00", "next_change": null, "outputs": {}, "warnings": [], '
-    '"report": ["x"]}',
-    '{"inputs": "x", "since": null, "next_change": null, "outputs": [], "warnings": [], "report": ["x"]}',
-    '{"inputs": "x", "since": null, "next_change": null, "outputs": {}, "warnings": [{"path": 1}], "report": ["x"]}',
-    '{"inputs": "x", "since": null, "next_change": null, "outputs": {}, "warnings": [], "report": []}',
+    '[{"since": 1, "next_change": null, "outputs": {}, "report": ["x"]}, []]',
+    '[{"since": "2024-01-01T00:00:00", "next_change": null, "outputs": {}, "report": ["x"]}, []]',
+    '[{"since": null, "next_change": null, "outputs": [], "report": ["x"]}, []]',
+    '[{"since": null, "next_change": null, "outputs": {}, "report": ["x"]}, [{"path": 1}]]',
+    '[{"since": null, "next_change": null, "outputs": {}, "report": []}, []]',
+    '[{"since": null, "next_change": null, "outputs": {}}, []]',
     '[]',
 ])
-def test_a_stamp_of_the_wrong_shape_is_no_stamp(tmp_path, value):
-    record = f"stamp last {value}"
-    head = '{"format": "panduan-cache", "version": 1}'
-    (tmp_path / stamp.STAMP_FILE).write_text(f"{store.checksum(head)} {head}\n{store.checksum(record)} {record}\n")
-    assert stamp.load(tmp_path) is None
+def test_a_site_record_of_the_wrong_shape_is_no_record(tmp_path, value):
+    """The outermost stage's record (what the last build wrote) is read as data like the rest."""
+    record = f"site {'0' * 40} {value}"
+    head = json.dumps({"format": "panduan-cache", "version": 1, **new_store().header}, sort_keys=True)
+    (tmp_path / SITE_FILE).write_text(f"{store.checksum(head)} {head}\n{store.checksum(record)} {record}\n")
+    assert new_store(tmp_path).read_all() == {}
 
 
-def test_a_stamp_survives_saving_and_loading(tmp_path):
+def test_a_site_record_survives_saving_and_loading(tmp_path):
     from panduan.problems import Problem
-    written = stamp.Stamp("abc", "2024-01-10T00:00:00+07:00", None, {"index.html": "d1"},
-                          (Problem("content/pages/a.md", 3, 1, "m", "h", True),), ("12 pages", "phase: x"))
+    written = new_store()
+    found = (Site("2024-01-10T00:00:00+07:00", None, {"index.html": "d1"}, ("12 pages", "phase: x")),
+             (Problem("content/pages/a.md", 3, 1, "m", "h", True),))
+    written.put("site", "abc", found)
     written.save(tmp_path)
-    assert stamp.load(tmp_path) == written
-    data = (tmp_path / stamp.STAMP_FILE).read_bytes()
+    assert new_store(tmp_path).read_all() == {("site", "abc"): found}
+    data = (tmp_path / SITE_FILE).read_bytes()
     for position in range(0, len(data), 7):
         flipped = bytearray(data)
         flipped[position] ^= 4
-        (tmp_path / stamp.STAMP_FILE).write_bytes(bytes(flipped))
-        assert stamp.load(tmp_path) is None, position
+        (tmp_path / SITE_FILE).write_bytes(bytes(flipped))
+        assert new_store(tmp_path).read_all() == {}, position

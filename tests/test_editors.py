@@ -14,7 +14,7 @@ import yaml
 
 from sites import FIXTURES, NOW, REPO, assemble, run_build
 
-from panduan import editors, schema
+from panduan import content, editors, schema
 
 BROKEN = Path(__file__).resolve().parent / "broken"
 # the broken sites whose problem is one a schema can see: a key, a type, a value not allowed, a missing field
@@ -49,7 +49,7 @@ def schema_errors(root: Path) -> dict[str, list[str]]:
     found = {}
     files = [path.relative_to(root).as_posix() for path in [root / "guide.yaml", *(root / "content").rglob("*")]]
     for relative in sorted(files):
-        pattern = next((p for p in schema.FILES if fnmatch.fnmatch(relative, p)), None)
+        pattern = next((p for p in content.SCHEMAS if fnmatch.fnmatch(relative, p)), None)
         if pattern is None:
             continue
         text = (root / relative).read_text(encoding="utf-8")
@@ -66,7 +66,7 @@ def schema_errors(root: Path) -> dict[str, list[str]]:
 
 
 def test_every_generated_schema_is_a_valid_json_schema():
-    for pattern in schema.FILES:
+    for pattern in content.SCHEMAS:
         jsonschema.Draft7Validator.check_schema(editors.json_schema(pattern))
 
 
@@ -88,7 +88,7 @@ def test_the_schemas_reject_a_broken_site_where_the_build_does(case, tmp_path):
 
 def test_a_new_schema_field_appears_in_the_generated_schema(monkeypatch):
     fields = dict(schema.PARTY.fields, motto=schema.Field(schema.Text(), "the party's motto", required=False))
-    monkeypatch.setitem(schema.FILES, "content/parties.yaml", (schema.Schema("party", fields), "parties"))
+    monkeypatch.setitem(content.SCHEMAS, "content/parties.yaml", (schema.Schema("party", fields), "parties"))
     generated = json.loads(editors.generated()["schemas/parties.schema.json"])
     assert generated["properties"]["parties"]["items"]["properties"]["motto"]["description"] == "the party's motto"
 

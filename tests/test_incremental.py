@@ -14,7 +14,7 @@ from live import clean_build, moment
 from sites import FIXTURES, assemble, commit_all, git, tree_bytes
 
 from panduan.builder import build
-from panduan.cache import BuildCache
+from panduan.cache import Memo, new_store
 from panduan.problems import ContentError
 from panduan.watch import Session
 
@@ -129,12 +129,12 @@ def test_the_cache_on_disk_survives_damage_and_changes_nothing(tmp_path):
     for damage in (None, b"not a cache", b""):
         if damage is not None:
             (folder / "cache.txt").write_bytes(damage)
-        cache = BuildCache.load(folder)
-        build(root, tmp_path / "out", moment(), cache=cache)
+        cache = new_store(folder)
+        build(root, tmp_path / "out", moment(), memo=Memo(cache))
         cache.save(folder)
         assert tree_bytes(tmp_path / "out") == fresh
-    warm = BuildCache.load(folder)
-    build(root, tmp_path / "out", moment(), cache=warm)
+    warm = new_store(folder)
+    build(root, tmp_path / "out", moment(), memo=Memo(warm))
     assert set(warm.misses) == {"parse"}, "an unchanged tree should be built from the cache (parsing is not kept)"
     assert set(warm.hits) == {"prose", "render", "trace", "links", "search"}
     assert tree_bytes(tmp_path / "out") == fresh
@@ -142,11 +142,11 @@ def test_the_cache_on_disk_survives_damage_and_changes_nothing(tmp_path):
 
 def test_the_cache_notices_a_template_change(tmp_path):
     root = assemble(tmp_path / "guide")
-    cache = BuildCache()
-    build(root, tmp_path / "out", moment(), cache=cache)
+    cache = new_store()
+    build(root, tmp_path / "out", moment(), memo=Memo(cache))
     base = root / "templates/base.html"
     base.write_text(base.read_text().replace("</footer>", "<p>Lompat ke isi</p></footer>"))
-    build(root, tmp_path / "out", moment(), cache=cache)
+    build(root, tmp_path / "out", moment(), memo=Memo(cache))
     assert tree_bytes(tmp_path / "out") == clean_build(root, tmp_path / "clean")
     assert "Lompat ke isi" in (tmp_path / "out/index.html").read_text()
 
@@ -173,21 +173,21 @@ def test_a_changed_git_date_rerenders_only_the_outputs_that_show_it(tmp_path, mo
     from panduan.render import Renderer
 
     root = commit_all(assemble(tmp_path / "guide"))
-    cache = BuildCache()
-    build(root, tmp_path / "out", moment(), cache=cache)
+    cache = new_store()
+    build(root, tmp_path / "out", moment(), memo=Memo(cache))
     assert "2024-01-05" in (tmp_path / "out/sitemap.xml").read_text()
     rendered = []
     plain = Renderer.render
     monkeypatch.setattr(Renderer, "render", lambda self, output: rendered.append(output.url) or plain(self, output))
     page = root / "content/pages/tentang.md"
     page.write_text(page.read_text() + "\nKalimat yang belum di-commit.\n")
-    build(root, tmp_path / "out", moment(), cache=cache)
+    build(root, tmp_path / "out", moment(), memo=Memo(cache))
     assert "/tentang/" in rendered and "/en/tentang/" in rendered and "/sitemap.xml" in rendered
     assert not {"/", "/jadwal/", "/cara-mencoblos/", "/en/cara-mencoblos/"} & set(rendered), rendered
     assert len(rendered) < 12, rendered   # the page, /sumber/, /pembaruan/ and its feed (which list every page), the sitemap
     assert tree_bytes(tmp_path / "out") == clean_build(root, tmp_path / "clean")
     git(root, "commit", "-qam", "kalimat", when="2024-01-08T09:00:00+07:00")   # a new date for the page
-    build(root, tmp_path / "out", moment(), cache=cache)
+    build(root, tmp_path / "out", moment(), memo=Memo(cache))
     assert "2024-01-08" in (tmp_path / "out/sitemap.xml").read_text()
     assert tree_bytes(tmp_path / "out") == clean_build(root, tmp_path / "clean-after-commit")
 
@@ -201,8 +201,8 @@ def test_a_title_or_summary_edit_rerenders_only_the_outputs_that_show_it(tmp_pat
     for number in range(12):   # more pages than the footer lists
         (root / PAGES / f"tambah-{number}.md").write_text(NEW_PAGE.format(title=f"Tambahan {number}", order=100 + number,
                                                                          body="Isi.", source="pkpu-3-2022"))
-    cache = BuildCache()
-    build(root, tmp_path / "out", moment(), cache=cache)
+    cache = new_store()
+    build(root, tmp_path / "out", moment(), memo=Memo(cache))
     rendered = []
     plain = Renderer.render
     monkeypatch.setattr(Renderer, "render", lambda self, output: rendered.append(output.url) or plain(self, output))
@@ -211,13 +211,13 @@ def test_a_title_or_summary_edit_rerenders_only_the_outputs_that_show_it(tmp_pat
                           ("summary: Ringkasan.", "summary: Ringkasan baru.")):
         rendered.clear()
         page.write_text(page.read_text().replace(before, after))
-        build(root, tmp_path / "out", moment(), cache=cache)
+        build(root, tmp_path / "out", moment(), memo=Memo(cache))
         assert sorted(rendered) == ["/", "/cari/", "/en/", "/en/cari/", "/en/tambah-11/", "/tambah-11/"]
         assert tree_bytes(tmp_path / "out") == clean_build(root, tmp_path / f"clean-{after}")
     shown = root / PAGES / "tentang.md"   # in the footer: every Indonesian page shows its title
     rendered.clear()
     shown.write_text(shown.read_text().replace("title: Tentang", "title: Tentang Kami"))
-    build(root, tmp_path / "out", moment(), cache=cache)
+    build(root, tmp_path / "out", moment(), memo=Memo(cache))
     assert {"/jadwal/", "/partai/", "/cara-mencoblos/", "/tambah-3/"} <= set(rendered)
     assert "/en/jadwal/" not in rendered   # the English footer shows tentang.en.md's title
     assert tree_bytes(tmp_path / "out") == clean_build(root, tmp_path / "clean-footer")
@@ -229,10 +229,10 @@ def test_a_template_reading_summaries_through_a_filter_is_traced(tmp_path):
     template = root / "templates/page.html"
     template.write_text(template.read_text().replace(
         "{{ body }}", "{{ body }}<p>{{ pages|map(attribute='summary')|join('; ') }}</p>"))
-    cache = BuildCache()
-    build(root, tmp_path / "out", moment(), cache=cache)
+    cache = new_store()
+    build(root, tmp_path / "out", moment(), memo=Memo(cache))
     page = root / PAGES / "tentang.md"
     page.write_text(page.read_text().replace("summary: Apa panduan ini", "summary: Inilah panduan ini"))
-    build(root, tmp_path / "out", moment(), cache=cache)
+    build(root, tmp_path / "out", moment(), memo=Memo(cache))
     assert "Inilah panduan ini" in (tmp_path / "out/cara-mencoblos/index.html").read_text()
     assert tree_bytes(tmp_path / "out") == clean_build(root, tmp_path / "clean")

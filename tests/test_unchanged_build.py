@@ -1,4 +1,4 @@
-"""A second `build.py` on an unchanged tree leaves the site alone (stamp.py), and only then."""
+"""A second `build.py` on an unchanged tree leaves the site alone (the outermost stage, cache.py), and only then."""
 from __future__ import annotations
 
 import os
@@ -57,15 +57,15 @@ def add_output(root: Path) -> None:
     (root / "_site/tambahan.html").write_text("tambahan")
 
 
-def damage_stamp(root: Path) -> None:
-    (root / ".cache/panduan/stamp.txt").write_text("{")
+def damage_record(root: Path) -> None:
+    (root / ".cache/panduan/site.txt").write_text("{")
 
 
 @pytest.mark.parametrize("change, args", [
     (edit_content, ()), (edit_template, ()), (tamper_output, ()), (delete_output, ()), (add_output, ()),
-    (damage_stamp, ()), (lambda root: None, ("--now", "2024-01-11T00:00:00+07:00")),   # the next change
+    (damage_record, ()), (lambda root: None, ("--now", "2024-01-11T00:00:00+07:00")),   # the next change
     (lambda root: None, ("--drafts",)), (lambda root: None, ("--no-cache",)),
-], ids=["content", "template", "output-changed", "output-deleted", "output-added", "damaged-stamp", "new-day",
+], ids=["content", "template", "output-changed", "output-deleted", "output-added", "damaged-record", "new-day",
         "drafts", "no-cache"])
 def test_any_change_builds_again_and_equals_a_clean_build(guide, tmp_path, change, args):
     root, _ = guide
@@ -88,3 +88,19 @@ def test_a_new_commit_changes_the_dates_and_builds_again(guide):
     again = run_build(root, "--now", NOW)
     assert again.returncode == 0 and UNCHANGED not in again.stdout
     assert UNCHANGED in run_build(root, "--now", NOW).stdout
+
+
+def test_warnings_are_sorted_whichever_stage_found_them(tmp_path):
+    """Problems are the sorted union of the stages' problems: a warning found while converting a
+    fact check (content/hoaxes/) is listed before one found earlier, while checking translations
+    (content/pages/), on the first build and on the next, which replays them."""
+    root = assemble(tmp_path / "guide")
+    (root / "content/pages/tentang.en.md").unlink()
+    hoax = sorted((root / "content/hoaxes").glob("*.md"))[0]
+    hoax.write_text(hoax.read_text() + "\n#### Lompat\n")
+    for step in ("first", "again"):
+        result = run_build(root, "--now", NOW)
+        assert result.returncode == 0, result.stderr
+        paths = [line.split(" ")[1].split(":")[0] for line in result.stderr.splitlines() if "warning:" in line]
+        assert paths[0].startswith("content/hoaxes/") and "content/pages/tentang.md" in paths, (step, paths)
+        assert paths == sorted(paths), (step, paths)
