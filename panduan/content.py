@@ -48,7 +48,7 @@ class Reading:
     before them found, by Guide field."""
     tree: SourceTree
     report: Report
-    cite: model._Citer | None = None
+    cite: model.Citer | None = None
     found: dict[str, object] = field(default_factory=dict)
     party_numbers: set[int] | None = None   # numbers written in parties.yaml (None: unreadable)
     source_lines: dict[str, tuple[int, int]] = field(default_factory=dict)   # where each source is

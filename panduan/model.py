@@ -262,7 +262,7 @@ class Guide:
     results: Results | None = None   # content/results.yaml, when there is one
 
 
-class _Citer:
+class Citer:
     """Resolves source ids for one build and remembers where each is cited."""
 
     def __init__(self, sources: dict[str, Citation], named: set[str] | None, report: Report):
@@ -330,7 +330,7 @@ def read_sources(reading: Reading) -> tuple[Citation, ...]:
                                      item["short"] or (item["title"] if publishers[item["publisher"]] > 1 else None))
         lines[item["id"]] = item.where()
     named = {item["id"] for item in items if item.get("id")} if data is not None else None
-    reading.cite, reading.source_lines = _Citer(dict(sorted(found.items())), named, report), lines
+    reading.cite, reading.source_lines = Citer(dict(sorted(found.items())), named, report), lines
     return tuple(reading.cite.sources.values())
 
 
@@ -573,7 +573,7 @@ def _slug(item: YamlMap, path: str, report: Report) -> str | None:
     return slug
 
 
-def _citations(source_ids, path: str, cite: _Citer) -> tuple[Citation, ...]:
+def _citations(source_ids, path: str, cite: Citer) -> tuple[Citation, ...]:
     """The sources a file lists, resolved (`cite` reports unknown ids)."""
     return tuple(c for index, source_id in enumerate(source_ids)
                  if (c := cite(source_id, path, source_ids.where(index))) is not None)
