@@ -13,6 +13,7 @@ problem, with the template's file and line.
 """
 from __future__ import annotations
 
+import posixpath
 import sys
 import traceback
 from dataclasses import dataclass
@@ -24,11 +25,13 @@ from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from . import copy_notice, structured, urls
+from .history import History
 from .i18n import Catalogues
 from .model import Guide
 from .plan import Output, Plan
 from .problems import Report
 from .qr import qr_svg
+from .render_pool import render_forked, worth_forking
 from .timeline import Timeline
 
 
@@ -70,6 +73,7 @@ def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None = N
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,   # one environment per build: a template is read once, not stat-ed per include
     )
     env.globals["copy_notice_script"] = Markup(copy_notice.SCRIPT)
     env.globals["content_security_policy"] = Markup(CONTENT_SECURITY_POLICY)   # quotes are fine inside content="..."
@@ -79,6 +83,23 @@ def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None = N
     env.filters["number"] = _locale_filter(_number)
     env.filters["qr_svg"] = qr_svg   # the printed guide's code to the living site (templates/page.html)
     return env
+
+
+class _Translator:
+    """`t()` of one language (Catalogues.translator), remembering the texts without placeholders:
+    the same labels are asked for on every page."""
+
+    def __init__(self, catalogues: Catalogues, lang: str):
+        self.plain = catalogues.translator(lang)
+        self.known: dict[str, Markup] = {}
+
+    def __call__(self, key: str, **values) -> Markup:
+        if values:
+            return self.plain(key, **values)
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = self.plain(key)
+        return found
 
 
 @dataclass(frozen=True)
@@ -104,19 +125,34 @@ class Renderer:
         self.guides, self.catalogues, self.timelines = guides, catalogues, timelines
         self.plan, self.bodies = plan, bodies
         self.extras = extras or {}     # more names for the templates of each language (see `living`)
+        self.history: History | None = None   # while rendering (render_all)
+        self.scanned: dict[str, tuple[bytes, frozenset[str]]] = {}   # file -> (bytes, links), if forked
+        self._links: dict[tuple, dict[str, str]] = {}       # (folder, language, rooted) -> site path -> link
+        self._translators = {lang: _Translator(catalogues, lang) for lang in guides}
 
     def render(self, output: Output) -> bytes:
         guide = self.guides[output.lang]
         base_url = guide.config.base_url
 
+        # a link depends only on the output's folder and language: every page of one folder
+        # shares them (the menu and footer make the same links on every page)
+        folder = output.url if output.url.endswith("/") else posixpath.dirname(output.url) + "/"   # as urls.relative
+        links = self._links.setdefault(("/" if output.rooted_links else folder, output.rooted_links), {})
+        localized = self._links.setdefault((folder, output.lang, output.rooted_links), {})
+
         def link(path: str) -> str:
-            if output.rooted_links:
-                return urls.rooted(base_url, path)
-            return urls.relative(output.url, path)
+            found = links.get(path)
+            if found is None:
+                found = links[path] = urls.rooted(base_url, path) if output.rooted_links \
+                    else urls.relative(output.url, path)
+            return found
 
         def url(path: str) -> str:
             """A link to a site path, to its version in this output's language if it has one."""
-            return link(self.plan.localize(path, output.lang))
+            found = localized.get(path)
+            if found is None:
+                found = localized[path] = link(self.plan.localize(path, output.lang))
+            return found
 
         def asset(path: str) -> str:
             """A file from static/css or static/js, by its name before fingerprinting."""
@@ -136,7 +172,7 @@ class Renderer:
             "pages": guide.pages,
             "body": self.bodies.get(output.url, Markup("")),
             "url": url,
-            "t": self.catalogues.translator(output.lang),
+            "t": self._translators[output.lang],
             "alternates": alternates,         # the language switcher: every version
             "hreflang": [a for a in alternates if a.lang in announced],
             "asset": asset,
@@ -147,25 +183,35 @@ class Renderer:
         html = self.env.get_template(output.template).render(context)
         return html.encode("utf-8")
 
-    def render_all(self, report_for, memo=None) -> dict[str, bytes]:
+    def render_all(self, report_for, memo=None, history: History | None = None) -> dict[str, bytes]:
         """Render every output; template failures become problems in `report_for(output)`.
 
-        `memo(output, render)` may return a remembered rendering (see cache.py)."""
+        `memo(output, render)` may return a remembered rendering (see cache.py); `history`
+        holds the git dates renderings read. Many outputs are rendered on every core
+        (render_pool.py), and then `scanned` holds the links found in each."""
+        self.history = history
+        outputs = [output for output in self.plan.outputs if output.template]   # others are made in code
+        if worth_forking(len(outputs)):
+            rendered, self.scanned = render_forked(self, outputs, report_for, memo)
+            return rendered
         rendered = {}
-        for output in self.plan.outputs:
-            if not output.template:
-                continue        # made in code, not from a template
+        for output in outputs:
             rendered.update(self.render_one(output, report_for(output), memo))
         return rendered
 
     def render_one(self, output: Output, report: Report, memo=None) -> dict[str, bytes]:
         """{file: bytes} of one output, or {} with the template failure in `report`."""
+        found = self.render_or_report(output, report, memo, self.render)
+        return {} if found is None else {output.file: found}
+
+    def render_or_report(self, output: Output, report: Report, memo, render) -> bytes | None:
+        """`render(output)`, through `memo` if any; None with a template failure in `report`."""
         try:
-            return {output.file: self.render(output) if memo is None else memo(output, self.render)}
+            return render(output) if memo is None else memo(output, render)
         except jinja2.TemplateError as error:
             report.add(*self._template_location(error), f"template error while rendering {output.url}: "
                        f"{error.message or error}", "this is a template problem: see README.md, 'Templates'")
-            return {}
+            return None
 
     def _template_location(self, error: jinja2.TemplateError) -> tuple[str, int, int]:
         if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
