@@ -39,6 +39,17 @@ def links_in(html: bytes) -> frozenset[str]:
     return frozenset(found)
 
 
+def _climbs(link: str) -> int:
+    """How many folders a link goes up before anything else ("../../x/": 2); a link that goes up
+    at least as many folders as its page is deep (or starts at the root) resolves alike from any page."""
+    if link.startswith(("/", "#", "?")) or ":" in link.partition("/")[0]:   # rooted, in-page, or external
+        return 1 << 30
+    climbs = 0
+    while link.startswith("../", climbs * 3):
+        climbs += 1
+    return climbs
+
+
 def _resolve(page_url: str, link: str, rooted_prefix: str) -> str | None:
     """The site path a link points at, or None for external and in-page links."""
     parts = urlsplit(link)
@@ -70,8 +81,9 @@ class LinkChecker:
         scanned = self.scanned.get(output.file)
         found = scanned[1] if scanned is not None and scanned[0] is html else links_in(html)
         folder = output.url if output.url.endswith("/") else posixpath.dirname(output.url) + "/"
+        depth = folder.count("/") - 1
         for link in sorted(found):
-            key = (folder, link)
+            key = ("", link) if _climbs(link) >= depth else (folder, link)   # "../x/" from any /y/: /x/
             if key not in self._missing:
                 self._missing[key] = self._missing_target(output.url, link)
             target = self._missing[key]

@@ -31,6 +31,7 @@ import threading
 
 import jinja2
 
+from .cache import PRESENTED
 from .history import History
 from .linkcheck import links_in
 from .model import Page
@@ -48,7 +49,7 @@ def worth_forking(count: int) -> bool:
 
 
 class _Reads:
-    """The page fields and git dates one rendering read (filled in a worker)."""
+    """The page fields the cache traces (PRESENTED) and the git dates one rendering read (in a worker)."""
 
     def __init__(self) -> None:
         self.fields: set[tuple[str, str]] = set()   # (page path, attribute)
@@ -59,12 +60,12 @@ class _Reads:
         plain_getattr, plain_getitem = env.getattr, env.getitem
 
         def getattr_(obj, attribute):
-            if isinstance(obj, Page) and isinstance(attribute, str):
+            if attribute in PRESENTED and isinstance(obj, Page):
                 self.fields.add((obj.path, attribute))
             return plain_getattr(obj, attribute)
 
         def getitem(obj, argument):
-            if isinstance(obj, Page) and isinstance(argument, str):
+            if isinstance(argument, str) and argument in PRESENTED and isinstance(obj, Page):
                 self.fields.add((obj.path, argument))
             return plain_getitem(obj, argument)
 
