@@ -85,6 +85,38 @@ def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None = N
     return env
 
 
+class _Links:
+    """Links from pages to site paths, each made once: every page makes the same menu and footer links.
+
+    A relative link depends only on the parent of the page's folder when the path it goes to is
+    outside the page's folder ("../jadwal/" from /x/ and from /y/, "../jadwal/" from /en/x/ to
+    /en/jadwal/); other links are kept by folder, and rooted links (the 404 page's) by base address."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple, dict[str, str]] = {}
+
+    def maker(self, from_url: str, rooted_base: str | None):
+        if rooted_base is not None:
+            rooted = self.known.setdefault(("rooted", rooted_base), {})
+            return lambda path: rooted.get(path) or rooted.setdefault(path, urls.rooted(rooted_base, path))
+        folder = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"   # as urls.relative
+        parent = folder.rstrip("/").rsplit("/", 1)[0] + "/" if folder != "/" else ""
+        own = self.known.setdefault(("folder", folder), {})
+        plain = folder.startswith("/") and "/." not in folder and "//" not in folder
+        shared = self.known.setdefault(("parent", parent), {}) if plain else own
+
+        def link(path: str) -> str:
+            table = own if path.startswith(folder) or path.partition("#")[0] == folder[:-1] else shared
+            found = table.get(path)
+            if found is None:
+                target = path.partition("#")[0]
+                if not target.startswith("/") or "/." in target or "//" in target:   # odd: urls.relative's slow way
+                    table = own
+                found = table.get(path) or table.setdefault(path, urls.relative(from_url, path))
+            return found
+        return link
+
+
 class _Translator:
     """`t()` of one language (Catalogues.translator), remembering the texts without placeholders:
     the same labels are asked for on every page."""
@@ -127,32 +159,23 @@ class Renderer:
         self.extras = extras or {}     # more names for the templates of each language (see `living`)
         self.history: History | None = None   # while rendering (render_all)
         self.scanned: dict[str, tuple[bytes, frozenset[str]]] = {}   # file -> (bytes, links), if forked
-        self._links: dict[tuple, dict[str, str]] = {}       # (folder, language, rooted) -> site path -> link
+        self._links = _Links()
+        self._localized: dict[str, dict[str, str]] = {lang: {} for lang in guides}   # site path -> its version
         self._translators = {lang: _Translator(catalogues, lang) for lang in guides}
 
     def render(self, output: Output) -> bytes:
         guide = self.guides[output.lang]
         base_url = guide.config.base_url
 
-        # a link depends only on the output's folder and language: every page of one folder
-        # shares them (the menu and footer make the same links on every page)
-        folder = output.url if output.url.endswith("/") else posixpath.dirname(output.url) + "/"   # as urls.relative
-        links = self._links.setdefault(("/" if output.rooted_links else folder, output.rooted_links), {})
-        localized = self._links.setdefault((folder, output.lang, output.rooted_links), {})
-
-        def link(path: str) -> str:
-            found = links.get(path)
-            if found is None:
-                found = links[path] = urls.rooted(base_url, path) if output.rooted_links \
-                    else urls.relative(output.url, path)
-            return found
+        link = self._links.maker(output.url, base_url if output.rooted_links else None)
+        localized = self._localized[output.lang]
 
         def url(path: str) -> str:
             """A link to a site path, to its version in this output's language if it has one."""
             found = localized.get(path)
             if found is None:
-                found = localized[path] = link(self.plan.localize(path, output.lang))
-            return found
+                found = localized[path] = self.plan.localize(path, output.lang)
+            return link(found)
 
         def asset(path: str) -> str:
             """A file from static/css or static/js, by its name before fingerprinting."""
