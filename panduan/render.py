@@ -13,6 +13,7 @@ problem, with the template's file and line.
 """
 from __future__ import annotations
 
+import functools
 import posixpath
 import sys
 import traceback
@@ -27,7 +28,7 @@ from markupsafe import Markup
 from . import copy_notice, structured, urls
 from .history import History
 from .i18n import Catalogues
-from .model import Guide
+from .model import Guide, Page
 from .plan import Output, Plan
 from .problems import Report
 from .qr import qr_svg
@@ -39,6 +40,11 @@ def _number(value, locale: str) -> str:
     if isinstance(value, str):
         return value
     return format_decimal(value, locale=locale)
+
+
+@functools.lru_cache(maxsize=1024)   # every page shows the same few dates (voting day, "as of")
+def _date(day, pattern: str, locale: str) -> str:
+    return format_date(day, pattern, locale=locale)
 
 
 def _locale_filter(function):
@@ -77,12 +83,34 @@ def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None = N
     )
     env.globals["copy_notice_script"] = Markup(copy_notice.SCRIPT)
     env.globals["content_security_policy"] = Markup(CONTENT_SECURITY_POLICY)   # quotes are fine inside content="..."
-    env.filters["date_long"] = _locale_filter(lambda day, locale: format_date(day, "d MMMM y", locale=locale))
-    env.filters["date_full"] = _locale_filter(lambda day, locale: format_date(day, "EEEE, d MMMM y", locale=locale))
-    env.filters["date_short"] = _locale_filter(lambda day, locale: format_date(day, "d MMM y", locale=locale))
+    env.filters["date_long"] = _locale_filter(lambda day, locale: _date(day, "d MMMM y", locale))
+    env.filters["date_full"] = _locale_filter(lambda day, locale: _date(day, "EEEE, d MMMM y", locale))
+    env.filters["date_short"] = _locale_filter(lambda day, locale: _date(day, "d MMM y", locale))
     env.filters["number"] = _locale_filter(_number)
     env.filters["qr_svg"] = qr_svg   # the printed guide's code to the living site (templates/page.html)
     return env
+
+
+def _folder(url: str) -> str:
+    """The folder relative links from `url` start at, as urls.relative takes it."""
+    return url if url.endswith("/") else posixpath.dirname(url) + "/"
+
+
+def _parent(folder: str) -> str:
+    """The folder around `folder` ("/" around /x/; "" around the root)."""
+    return folder.rstrip("/").rsplit("/", 1)[0] + "/" if folder != "/" else ""
+
+
+def _plain(paths) -> bool:
+    """Are these site paths clean (from the root, no "." or ".." part, no "//")? urls.relative
+    makes links to them by their parts alone."""
+    return all(path.startswith("/") and "/." not in path.partition("#")[0] and "//" not in path.partition("#")[0]
+               for path in paths)
+
+
+def _inside(folder: str, paths) -> bool:
+    """Does any of the site paths go inside `folder` (so a link to it is not alike from beside it)?"""
+    return any(path.startswith(folder) or path.partition("#")[0] == folder[:-1] for path in paths)
 
 
 class _Links:
@@ -99,22 +127,74 @@ class _Links:
         if rooted_base is not None:
             rooted = self.known.setdefault(("rooted", rooted_base), {})
             return lambda path: rooted.get(path) or rooted.setdefault(path, urls.rooted(rooted_base, path))
-        folder = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"   # as urls.relative
-        parent = folder.rstrip("/").rsplit("/", 1)[0] + "/" if folder != "/" else ""
+        folder = _folder(from_url)
         own = self.known.setdefault(("folder", folder), {})
-        plain = folder.startswith("/") and "/." not in folder and "//" not in folder
-        shared = self.known.setdefault(("parent", parent), {}) if plain else own
+        shared = self.known.setdefault(("parent", _parent(folder)), {}) if _plain((folder,)) else own
 
         def link(path: str) -> str:
-            table = own if path.startswith(folder) or path.partition("#")[0] == folder[:-1] else shared
+            table = own if _inside(folder, (path,)) else shared
             found = table.get(path)
             if found is None:
-                target = path.partition("#")[0]
-                if not target.startswith("/") or "/." in target or "//" in target:   # odd: urls.relative's slow way
+                if not _plain((path,)):   # odd: urls.relative's slow way, by folder
                     table = own
                 found = table.get(path) or table.setdefault(path, urls.relative(from_url, path))
             return found
         return link
+
+
+class _Fragments:
+    """Parts of pages rendered once for many: the footer (templates/partials/footer.html) is the
+    same on every page of one language beside each other, as its links are (`_Links`).
+
+    A rendering kept is reused for a page unless one of its links goes inside that page's folder
+    (the footer of /jadwal/ links to itself as "./"). The cache traces which pages' titles and
+    summaries each rendering read (cache.py): those the footer read are read again on reuse."""
+
+    TEMPLATE = "partials/footer.html"
+
+    def __init__(self, env: jinja2.Environment, plan: Plan) -> None:
+        self.env, self.plan = env, plan
+        self.known: dict[tuple, tuple[Markup, tuple[str, ...], tuple]] = {}   # key -> (html, targets, reads)
+
+    def footer(self, output: Output, context: dict) -> Markup:
+        folder = _folder(output.url)
+        key = (output.lang, output.rooted_links, _parent(folder))
+        found = self.known.get(key)
+        if found is not None and not _inside(folder, found[1]):
+            for page, field in found[2]:
+                self.env.getattr(page, field)
+            return found[0]
+        html, paths, reads = self._render(context)
+        targets = tuple(self.plan.localize(path, output.lang) for path in paths)
+        if _plain((folder, *targets)) and not _inside(folder, targets):   # else its links are this page's only
+            self.known.setdefault(key, (html, targets, reads))
+        return html
+
+    def _render(self, context: dict) -> tuple[Markup, tuple[str, ...], tuple]:
+        from .cache import PRESENTED
+        paths, reads = [], []
+        plain_url, plain_getattr, plain_getitem = context["url"], self.env.getattr, self.env.getitem
+
+        def url(path: str) -> str:
+            paths.append(path)
+            return plain_url(path)
+
+        def getattr_(obj, attribute):
+            if attribute in PRESENTED and isinstance(obj, Page):
+                reads.append((obj, attribute))
+            return plain_getattr(obj, attribute)
+
+        def getitem(obj, argument):
+            if isinstance(argument, str) and argument in PRESENTED and isinstance(obj, Page):
+                reads.append((obj, argument))
+            return plain_getitem(obj, argument)
+
+        self.env.getattr, self.env.getitem = getattr_, getitem
+        try:
+            html = self.env.get_template(self.TEMPLATE).render({**context, "url": url})
+        finally:
+            self.env.getattr, self.env.getitem = plain_getattr, plain_getitem
+        return Markup(html), tuple(paths), tuple(dict.fromkeys(reads))
 
 
 class _Translator:
@@ -160,6 +240,7 @@ class Renderer:
         self.history: History | None = None   # while rendering (render_all)
         self.scanned: dict[str, tuple[bytes, frozenset[str]]] = {}   # file -> (bytes, links), if forked
         self._links = _Links()
+        self._fragments = _Fragments(self.env, plan)
         self._localized: dict[str, dict[str, str]] = {lang: {} for lang in guides}   # site path -> its version
         self._translators = {lang: _Translator(catalogues, lang) for lang in guides}
 
@@ -203,6 +284,7 @@ class Renderer:
             "canonical": urls.absolute(base_url, self.plan.canonical(output).url),
             **self.extras.get(output.lang, {}),
         }
+        context["footer"] = lambda: self._fragments.footer(output, context)
         html = self.env.get_template(output.template).render(context)
         return html.encode("utf-8")
 
