@@ -30,7 +30,7 @@ from .plan import SERVICE_WORKER, TITLE_KEYS, Plan, fact_check_url, plan_site
 from .problems import ContentError, Problem, Report
 from .prose import LinkTargets, Prose
 from .render import Renderer
-from .search import Indexing, search_files
+from .search import Indexing, indexed_pages, search_files
 from .timeline import Timeline, timeline
 from .write import write_site
 
@@ -162,11 +162,11 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, memo: M
     renderer = Renderer(root / "templates", guides, catalogues, timelines, plan, bodies,
                         contexts, memo.bytecode)
     with progress.stage("render", sum(1 for o in plan.outputs if o.template), "outputs") as stage:
-        files = renderer.render_all(report_for("render", stage), memo.render)
+        files = renderer.render_all(report_for("render", stage), memo.render, living.history)
         files.update(living.files())
     dates_outside = frozenset(living.history.read)   # the renderings' own reads are the cache's (dates_read)
-    indexing = _start_search(dict(files), memo) if search else None   # Pagefind works while links are checked
-    links = LinkChecker(plan, guide.config.base_url)
+    indexing = _start_search(indexed_pages(plan, files), memo) if search else None   # Pagefind works while links are checked
+    links = LinkChecker(plan, guide.config.base_url, renderer.scanned)
     with progress.stage("link check", sum(1 for name in files if name.endswith(".html")), "pages") as stage:
         check_links(plan, files, links, report_for("links", stage), memo.links)
     try:

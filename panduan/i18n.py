@@ -28,11 +28,11 @@ it is best at: dates and numbers per locale (see `render`).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
 from markupsafe import Markup, escape
 
 from .load import SourceTree, YamlMap
@@ -178,6 +178,7 @@ class Catalogues:
             try:
                 return self.translate(lang, key, **values)
             except KeyError as error:
+                import jinja2   # here: editors' tools read catalogues without the template engine
                 raise jinja2.UndefinedError(error.args[0]) from None
         return t
 
@@ -203,7 +204,8 @@ class BadBraces(ValueError):
     """Interface text with a lone brace or a placeholder that is not a plain name."""
 
 
-def _pieces(text: str) -> list[tuple[str, str | None]]:
+@functools.lru_cache(maxsize=4096)   # the same interface texts are filled on every page
+def _pieces(text: str) -> tuple[tuple[str, str | None], ...]:
     """The text as (literal, placeholder name or None) pairs.
 
     Only plain `{name}` placeholders exist: not str.format's `{name.attribute}`,
@@ -223,7 +225,7 @@ def _pieces(text: str) -> list[tuple[str, str | None]]:
         else:
             pieces.append((literal, match.group(1)))
     pieces.append((text[start:], None))
-    return pieces
+    return tuple(pieces)
 
 
 def _filled(text: str, key: str, values: dict) -> list:

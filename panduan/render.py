@@ -13,6 +13,8 @@ problem, with the template's file and line.
 """
 from __future__ import annotations
 
+import functools
+import posixpath
 import sys
 import traceback
 from dataclasses import dataclass
@@ -24,11 +26,13 @@ from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from . import copy_notice, structured, urls
+from .history import History
 from .i18n import Catalogues
-from .model import Guide
+from .model import Guide, Page
 from .plan import Output, Plan
 from .problems import Report
 from .qr import qr_svg
+from .render_pool import render_forked, worth_forking
 from .timeline import Timeline
 
 
@@ -36,6 +40,11 @@ def _number(value, locale: str) -> str:
     if isinstance(value, str):
         return value
     return format_decimal(value, locale=locale)
+
+
+@functools.lru_cache(maxsize=1024)   # every page shows the same few dates (voting day, "as of")
+def _date(day, pattern: str, locale: str) -> str:
+    return format_date(day, pattern, locale=locale)
 
 
 def _locale_filter(function):
@@ -70,15 +79,139 @@ def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None = N
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,   # one environment per build: a template is read once, not stat-ed per include
     )
     env.globals["copy_notice_script"] = Markup(copy_notice.SCRIPT)
     env.globals["content_security_policy"] = Markup(CONTENT_SECURITY_POLICY)   # quotes are fine inside content="..."
-    env.filters["date_long"] = _locale_filter(lambda day, locale: format_date(day, "d MMMM y", locale=locale))
-    env.filters["date_full"] = _locale_filter(lambda day, locale: format_date(day, "EEEE, d MMMM y", locale=locale))
-    env.filters["date_short"] = _locale_filter(lambda day, locale: format_date(day, "d MMM y", locale=locale))
+    env.filters["date_long"] = _locale_filter(lambda day, locale: _date(day, "d MMMM y", locale))
+    env.filters["date_full"] = _locale_filter(lambda day, locale: _date(day, "EEEE, d MMMM y", locale))
+    env.filters["date_short"] = _locale_filter(lambda day, locale: _date(day, "d MMM y", locale))
     env.filters["number"] = _locale_filter(_number)
     env.filters["qr_svg"] = qr_svg   # the printed guide's code to the living site (templates/page.html)
     return env
+
+
+def _folder(url: str) -> str:
+    """The folder relative links from `url` start at, as urls.relative takes it."""
+    return url if url.endswith("/") else posixpath.dirname(url) + "/"
+
+
+def _parent(folder: str) -> str:
+    """The folder around `folder` ("/" around /x/; "" around the root)."""
+    return folder.rstrip("/").rsplit("/", 1)[0] + "/" if folder != "/" else ""
+
+
+def _plain(paths) -> bool:
+    """Are these site paths clean (from the root, no "." or ".." part, no "//")? urls.relative
+    makes links to them by their parts alone."""
+    return all(path.startswith("/") and "/." not in path.partition("#")[0] and "//" not in path.partition("#")[0]
+               for path in paths)
+
+
+def _inside(folder: str, paths) -> bool:
+    """Does any of the site paths go inside `folder` (so a link to it is not alike from beside it)?"""
+    return any(path.startswith(folder) or path.partition("#")[0] == folder[:-1] for path in paths)
+
+
+class _Links:
+    """Links from pages to site paths, each made once: every page makes the same menu and footer links.
+
+    A relative link depends only on the parent of the page's folder when the path it goes to is
+    outside the page's folder ("../jadwal/" from /x/ and from /y/, "../jadwal/" from /en/x/ to
+    /en/jadwal/); other links are kept by folder, and rooted links (the 404 page's) by base address."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple, dict[str, str]] = {}
+
+    def maker(self, from_url: str, rooted_base: str | None):
+        if rooted_base is not None:
+            rooted = self.known.setdefault(("rooted", rooted_base), {})
+            return lambda path: rooted.get(path) or rooted.setdefault(path, urls.rooted(rooted_base, path))
+        folder = _folder(from_url)
+        own = self.known.setdefault(("folder", folder), {})
+        shared = self.known.setdefault(("parent", _parent(folder)), {}) if _plain((folder,)) else own
+
+        def link(path: str) -> str:
+            table = own if _inside(folder, (path,)) else shared
+            found = table.get(path)
+            if found is None:
+                if not _plain((path,)):   # odd: urls.relative's slow way, by folder
+                    table = own
+                found = table.get(path) or table.setdefault(path, urls.relative(from_url, path))
+            return found
+        return link
+
+
+class _Fragments:
+    """Parts of pages rendered once for many: the footer (templates/partials/footer.html) is the
+    same on every page of one language beside each other, as its links are (`_Links`).
+
+    A rendering kept is reused for a page unless one of its links goes inside that page's folder
+    (the footer of /jadwal/ links to itself as "./"). The cache traces which pages' titles and
+    summaries each rendering read (cache.py): those the footer read are read again on reuse."""
+
+    TEMPLATE = "partials/footer.html"
+
+    def __init__(self, env: jinja2.Environment, plan: Plan) -> None:
+        self.env, self.plan = env, plan
+        self.known: dict[tuple, tuple[Markup, tuple[str, ...], tuple]] = {}   # key -> (html, targets, reads)
+
+    def footer(self, output: Output, context: dict) -> Markup:
+        folder = _folder(output.url)
+        key = (output.lang, output.rooted_links, _parent(folder))
+        found = self.known.get(key)
+        if found is not None and not _inside(folder, found[1]):
+            for page, field in found[2]:
+                self.env.getattr(page, field)
+            return found[0]
+        html, paths, reads = self._render(context)
+        targets = tuple(self.plan.localize(path, output.lang) for path in paths)
+        if _plain((folder, *targets)) and not _inside(folder, targets):   # else its links are this page's only
+            self.known.setdefault(key, (html, targets, reads))
+        return html
+
+    def _render(self, context: dict) -> tuple[Markup, tuple[str, ...], tuple]:
+        from .cache import PRESENTED
+        paths, reads = [], []
+        plain_url, plain_getattr, plain_getitem = context["url"], self.env.getattr, self.env.getitem
+
+        def url(path: str) -> str:
+            paths.append(path)
+            return plain_url(path)
+
+        def getattr_(obj, attribute):
+            if attribute in PRESENTED and isinstance(obj, Page):
+                reads.append((obj, attribute))
+            return plain_getattr(obj, attribute)
+
+        def getitem(obj, argument):
+            if isinstance(argument, str) and argument in PRESENTED and isinstance(obj, Page):
+                reads.append((obj, argument))
+            return plain_getitem(obj, argument)
+
+        self.env.getattr, self.env.getitem = getattr_, getitem
+        try:
+            html = self.env.get_template(self.TEMPLATE).render({**context, "url": url})
+        finally:
+            self.env.getattr, self.env.getitem = plain_getattr, plain_getitem
+        return Markup(html), tuple(paths), tuple(dict.fromkeys(reads))
+
+
+class _Translator:
+    """`t()` of one language (Catalogues.translator), remembering the texts without placeholders:
+    the same labels are asked for on every page."""
+
+    def __init__(self, catalogues: Catalogues, lang: str):
+        self.plain = catalogues.translator(lang)
+        self.known: dict[str, Markup] = {}
+
+    def __call__(self, key: str, **values) -> Markup:
+        if values:
+            return self.plain(key, **values)
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = self.plain(key)
+        return found
 
 
 @dataclass(frozen=True)
@@ -104,19 +237,26 @@ class Renderer:
         self.guides, self.catalogues, self.timelines = guides, catalogues, timelines
         self.plan, self.bodies = plan, bodies
         self.extras = extras or {}     # more names for the templates of each language (see `living`)
+        self.history: History | None = None   # while rendering (render_all)
+        self.scanned: dict[str, tuple[bytes, frozenset[str]]] = {}   # file -> (bytes, links), if forked
+        self._links = _Links()
+        self._fragments = _Fragments(self.env, plan)
+        self._localized: dict[str, dict[str, str]] = {lang: {} for lang in guides}   # site path -> its version
+        self._translators = {lang: _Translator(catalogues, lang) for lang in guides}
 
     def render(self, output: Output) -> bytes:
         guide = self.guides[output.lang]
         base_url = guide.config.base_url
 
-        def link(path: str) -> str:
-            if output.rooted_links:
-                return urls.rooted(base_url, path)
-            return urls.relative(output.url, path)
+        link = self._links.maker(output.url, base_url if output.rooted_links else None)
+        localized = self._localized[output.lang]
 
         def url(path: str) -> str:
             """A link to a site path, to its version in this output's language if it has one."""
-            return link(self.plan.localize(path, output.lang))
+            found = localized.get(path)
+            if found is None:
+                found = localized[path] = self.plan.localize(path, output.lang)
+            return link(found)
 
         def asset(path: str) -> str:
             """A file from static/css or static/js, by its name before fingerprinting."""
@@ -136,7 +276,7 @@ class Renderer:
             "pages": guide.pages,
             "body": self.bodies.get(output.url, Markup("")),
             "url": url,
-            "t": self.catalogues.translator(output.lang),
+            "t": self._translators[output.lang],
             "alternates": alternates,         # the language switcher: every version
             "hreflang": [a for a in alternates if a.lang in announced],
             "asset": asset,
@@ -144,28 +284,39 @@ class Renderer:
             "canonical": urls.absolute(base_url, self.plan.canonical(output).url),
             **self.extras.get(output.lang, {}),
         }
+        context["footer"] = lambda: self._fragments.footer(output, context)
         html = self.env.get_template(output.template).render(context)
         return html.encode("utf-8")
 
-    def render_all(self, report_for, memo=None) -> dict[str, bytes]:
+    def render_all(self, report_for, memo=None, history: History | None = None) -> dict[str, bytes]:
         """Render every output; template failures become problems in `report_for(output)`.
 
-        `memo(output, render)` may return a remembered rendering (see cache.py)."""
+        `memo(output, render)` may return a remembered rendering (see cache.py); `history`
+        holds the git dates renderings read. Many outputs are rendered on every core
+        (render_pool.py), and then `scanned` holds the links found in each."""
+        self.history = history
+        outputs = [output for output in self.plan.outputs if output.template]   # others are made in code
+        if worth_forking(len(outputs)):
+            rendered, self.scanned = render_forked(self, outputs, report_for, memo)
+            return rendered
         rendered = {}
-        for output in self.plan.outputs:
-            if not output.template:
-                continue        # made in code, not from a template
+        for output in outputs:
             rendered.update(self.render_one(output, report_for(output), memo))
         return rendered
 
     def render_one(self, output: Output, report: Report, memo=None) -> dict[str, bytes]:
         """{file: bytes} of one output, or {} with the template failure in `report`."""
+        found = self.render_or_report(output, report, memo, self.render)
+        return {} if found is None else {output.file: found}
+
+    def render_or_report(self, output: Output, report: Report, memo, render) -> bytes | None:
+        """`render(output)`, through `memo` if any; None with a template failure in `report`."""
         try:
-            return {output.file: self.render(output) if memo is None else memo(output, self.render)}
+            return render(output) if memo is None else memo(output, render)
         except jinja2.TemplateError as error:
             report.add(*self._template_location(error), f"template error while rendering {output.url}: "
                        f"{error.message or error}", "this is a template problem: see README.md, 'Templates'")
-            return {}
+            return None
 
     def _template_location(self, error: jinja2.TemplateError) -> tuple[str, int, int]:
         if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:

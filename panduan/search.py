@@ -16,6 +16,11 @@ a function of the HTML it reads, except the order of the languages in
 pagefind-entry.json (a hash map in Pagefind): that file is rewritten with
 sorted keys, so two builds of one tree give the same bytes (tested).
 
+A page shown untranslated (an English address showing the Indonesian text) is
+not given to Pagefind: its text is indexed once, in its own language, where
+its canonical address is (`Plan.canonical`); indexed again under the other
+language it would double that language's index with text in another one.
+
 Pagefind also writes its ready-made search interfaces (pagefind-ui.js and .css,
 the modular and component UIs) and pagefind-highlight.js, some 400 KB the site
 never loads: search.js uses pagefind.js directly. They are left out of the site;
@@ -35,7 +40,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from .plan import SEARCH_INDEX
+from .plan import SEARCH_INDEX, Plan
 from .problems import ContentError, Problem
 
 TIMEOUT = 300   # seconds
@@ -44,6 +49,12 @@ CHECK_EVERY = 50   # pages written to the scratch folder between looks at `cance
 HINT = "install it with: python3 -m pip install 'pagefind[bin]' (see pyproject.toml)"
 # Pagefind's own interfaces, never loaded by the site (pagefind-ui.js, pagefind-modular-ui.css, ...)
 UNUSED = re.compile(r"^pagefind-(?:[a-z]+-)?ui\.(?:js|css)$|^pagefind-highlight\.js$")
+
+
+def indexed_pages(plan: Plan, files: dict[str, bytes]) -> dict[str, bytes]:
+    """The rendered files Pagefind reads: all but the pages shown untranslated."""
+    untranslated = {output.file for output in plan.outputs if not output.translated}
+    return {name: data for name, data in files.items() if name not in untranslated}
 
 
 def search_files(files: dict[str, bytes], cancelled: Callable[[], bool] | None = None) -> dict[str, bytes] | None:

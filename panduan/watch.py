@@ -33,7 +33,7 @@ from .cache import Memo, forget_files, new_store
 from .load import SOURCE_FOLDERS, is_editor_litter
 from .problems import ContentError, Problem
 from .quick import rebuild_bodies
-from .search import search_files
+from .search import indexed_pages, search_files
 from .store import Store
 from .write import OutputRefused, update_site
 
@@ -125,7 +125,8 @@ class Session:
             return True
         built = self.built
         try:
-            index = Memo(self.store).search(built.files, functools.partial(search_files, cancelled=cancelled))
+            index = Memo(self.store).search(indexed_pages(built.plan, built.files),
+                                            functools.partial(search_files, cancelled=cancelled))
             if index is None:
                 return False
             self.written = update_site(self.out, built.files | index, built.plan.static, self.written)

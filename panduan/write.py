@@ -90,18 +90,20 @@ def write_site(out: Path, files: dict[str, bytes], static: tuple[StaticFile, ...
     _check_replaceable(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(out)
-    fresh = Path(tempfile.mkdtemp(prefix=_temporary_prefix(out, "new"), dir=out.parent))
+    fresh = Path(tempfile.mkdtemp(prefix=_temporary_prefix(out, "new"), dir=out.parent)).resolve()
     try:
+        made = {fresh}
         for item in static:
-            target = _inside(fresh, item.url.lstrip("/"))
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target = _fresh_target(fresh, item.url.lstrip("/"), made)
             shutil.copyfile(item.source, target)
         for name, data in sorted(files.items()):
-            target = _inside(fresh, name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            with open(_fresh_target(fresh, name, made), "wb") as stream:
+                stream.write(data)
         (fresh / MARKER).write_bytes(MARKER_TEXT)
-        _normalise_modes(fresh)
+        if _umask() != STANDARD_UMASK:   # else every file is 644 and every folder 755 already
+            _normalise_modes(fresh)
+        else:
+            fresh.chmod(0o755)           # mkdtemp makes it 700
         _swap(fresh, out)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
@@ -137,6 +139,30 @@ def _running(pid: str) -> bool:
     except OSError:
         return True
     return True
+
+
+def _fresh_target(fresh: Path, name: str, made: set[Path]) -> Path:
+    """Where `name` goes in the folder this build just made (`fresh`, resolved): checked by its
+    parts, not by resolving it (nothing in that folder is a link: only this build writes there,
+    and it writes files and folders only); its folders made once (`made`)."""
+    parts = name.split("/")
+    if not name or name.startswith("/") or any(part in ("", ".", "..") for part in parts):
+        raise ValueError(f"refusing to write outside the output directory: {name}")
+    target = fresh.joinpath(*parts)
+    if target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made.update(target.parents)
+    return target
+
+
+STANDARD_UMASK = 0o022   # files made 644 and folders 755, as `_normalise_modes` sets them
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it: set back at once)."""
+    mask = os.umask(STANDARD_UMASK)
+    os.umask(mask)
+    return mask
 
 
 def _inside(root: Path, name: str) -> Path:

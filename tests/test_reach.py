@@ -243,3 +243,14 @@ def test_search_index_is_built_and_identical_across_builds(site, tmp_path):
     again = tmp_path / "again"      # another output folder: nothing of its path may leak into the index
     assert run_build(REPO, "--out", str(again), "--now", NOW, "--strict").returncode == 0
     assert tree_bytes(again) == tree_bytes(site)
+
+
+def test_an_untranslated_page_is_indexed_once_in_its_own_language(tmp_path):
+    guide = assemble(tmp_path / "guide")
+    (guide / "content/pages/tentang.en.md").unlink()   # English readers get the Indonesian text
+    out = tmp_path / "site"
+    assert run_build(guide, "--out", str(out), "--now", NOW).returncode == 0
+    entry = json.loads((out / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    counts = {lang: language["page_count"] for lang, language in entry["languages"].items()}
+    assert (out / "en/tentang/index.html").is_file() and "data-pagefind-body" in (out / "en/tentang/index.html").read_text()
+    assert counts["id"] == counts["en"] + 1, counts   # its English address shows the text indexed in Indonesian

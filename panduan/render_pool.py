@@ -1,0 +1,167 @@
+"""Rendering on every core: the outputs of a large build rendered in forked worker processes.
+
+The build's process forks workers that inherit the renderer (its compiled
+templates, the model, the converted bodies) and render the outputs; the
+build's process takes the results in the plan's order, so files, problems
+and their order are what rendering one by one gives. Each worker also finds
+the links in what it rendered (`linkcheck.links_in`), so the link check
+only looks them up.
+
+What a rendering *read* must come back too, because the cache keys each
+rendering by it (cache.py traces templates' reads of pages' fields, and
+history.History notes the git dates read): the worker records the page
+fields and dates each rendering read, and the build's process hands the
+rendering to the memo (`memo(output, render)`) through a `render` that
+reads the same fields and dates again, through the same Jinja environment
+and history, before returning the worker's bytes. The memo cannot tell the
+difference, so a build with the pool and one without keep the same cache
+entries (tests/test_incremental_property.py compares incremental builds
+with clean ones). A rendering the worker's memo already had is left to the
+build's process's memo, which has it too.
+
+Forking is unsafe once threads run (watch mode's observer, the preview
+server): then, with few outputs, or with one core, outputs are rendered one
+by one in the build's process.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+
+import jinja2
+
+from .cache import PRESENTED
+from .history import History
+from .linkcheck import links_in
+from .model import Page
+from .problems import Report
+
+PARALLEL_FROM = 200   # renderings before a second process pays for its start
+MAX_PROCESSES = 4
+
+_FORKED = None   # (renderer, outputs, memo, reads) in the workers, inherited through fork
+
+
+def worth_forking(count: int) -> bool:
+    return count >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 and threading.active_count() == 1 \
+        and "fork" in multiprocessing.get_all_start_methods()
+
+
+class _Reads:
+    """The page fields the cache traces (PRESENTED) and the git dates one rendering read (in a worker)."""
+
+    def __init__(self) -> None:
+        self.fields: set[tuple[str, str]] = set()   # (page path, attribute)
+        self.dates: set[str] = set()
+
+    def watch(self, env: jinja2.Environment, history: History | None) -> None:
+        """Note the templates' reads of pages' fields, and the dates `history` is asked for."""
+        plain_getattr, plain_getitem = env.getattr, env.getitem
+
+        def getattr_(obj, attribute):
+            if attribute in PRESENTED and isinstance(obj, Page):
+                self.fields.add((obj.path, attribute))
+            return plain_getattr(obj, attribute)
+
+        def getitem(obj, argument):
+            if isinstance(argument, str) and argument in PRESENTED and isinstance(obj, Page):
+                self.fields.add((obj.path, argument))
+            return plain_getitem(obj, argument)
+
+        env.getattr, env.getitem = getattr_, getitem
+        if history is not None:
+            for name in ("last_commit_of", "updated"):
+                setattr(history, name, self._noting(history, getattr(history, name)))
+
+    def _noting(self, history: History, method):
+        def noted(*args, **kwargs):
+            outer, history.read = history.read, set()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                self.dates |= history.read
+                outer |= history.read
+                history.read = outer
+        return noted
+
+
+class _Rendering:
+    """`render(output)` for a memo: the renderer's own, noting whether it was called."""
+
+    def __init__(self, renderer) -> None:
+        self.env, self.renderer, self.called = renderer.env, renderer, False
+
+    def render(self, output) -> bytes:
+        self.called = True
+        return self.renderer.render(output)
+
+
+class _Replay:
+    """`render(output)` for the build's process's memo: reads again what the worker's rendering
+    read (so the memo's tracing sees it), then gives the worker's bytes."""
+
+    def __init__(self, renderer, pages: dict[str, Page], history: History | None, html: bytes,
+                 fields: tuple[tuple[str, str], ...], dates: tuple[str, ...]) -> None:
+        self.env, self.renderer, self.pages, self.history = renderer.env, renderer, pages, history
+        self.html, self.fields, self.dates = html, fields, dates
+
+    def render(self, output) -> bytes:
+        if self.html is None:   # the worker's memo had it, this one has not: not expected, but sound
+            return self.renderer.render(output)
+        for path, attribute in self.fields:
+            self.env.getattr(self.pages[path], attribute)
+        if self.history is not None:
+            self.history.read.update(self.dates)
+        return self.html
+
+
+def _start_worker() -> None:
+    renderer, _, _, reads = _FORKED
+    reads.watch(renderer.env, renderer.history)
+
+
+def _render_forked(index: int):
+    """In a worker: (bytes or None if the memo had them, links in them, problems, fields read, dates read)."""
+    renderer, outputs, memo, reads = _FORKED
+    output = outputs[index]
+    reads.fields, reads.dates = set(), set()
+    report, rendering = Report(), _Rendering(renderer)
+    html = renderer.render_or_report(output, report, memo, rendering.render)
+    if html is None or not rendering.called:
+        return None, None, tuple(report.problems), (), ()
+    return html, links_in(html) if output.file.endswith(".html") else None, (), \
+        tuple(sorted(reads.fields)), tuple(sorted(reads.dates))
+
+
+def render_forked(renderer, outputs: list, report_for, memo) -> tuple[dict[str, bytes], dict]:
+    """({file: bytes} of `outputs`, {file: (bytes, links in them)}), rendered by worker processes."""
+    global _FORKED
+    pages = {page.path: page for guide in renderer.guides.values() for page in guide.pages}
+    for name in renderer.env.list_templates():   # compiled once here, not once per worker
+        try:
+            renderer.env.get_template(name)
+        except jinja2.TemplateError:
+            pass   # reported by the renderings that use it
+    processes = min(os.cpu_count() or 1, MAX_PROCESSES)
+    rendered, scanned = {}, {}
+    _FORKED = (renderer, outputs, memo, _Reads())
+    try:
+        with multiprocessing.get_context("fork").Pool(processes, initializer=_start_worker) as pool:
+            results = pool.imap(_render_forked, range(len(outputs)), chunksize=max(1, len(outputs) // (processes * 8)))
+            for output, (html, links, problems, fields, dates) in zip(outputs, results):
+                report = report_for(output)
+                if problems:
+                    report.extend(problems)
+                    continue
+                replay = _Replay(renderer, pages, renderer.history, html, fields, dates)
+                found = renderer.render_or_report(output, report, memo, replay.render)
+                if found is None:
+                    continue
+                rendered[output.file] = found
+                if links is not None and found is html:
+                    scanned[output.file] = (found, links)
+    finally:
+        _FORKED = None
+    return rendered, scanned
+

@@ -1,0 +1,62 @@
+"""Rendering on every core (panduan/render_pool.py) gives what rendering one by one gives:
+the same files, problems in the same order, and the same cache entries, whose traces of what
+each rendering read key the next, incremental build."""
+from __future__ import annotations
+
+import pytest
+
+from live import moment
+from sites import assemble
+
+from panduan import render_pool
+from panduan.builder import make_site
+from panduan.cache import Memo, new_store
+from panduan.problems import ContentError
+
+
+def built(root, forked: bool, monkeypatch, memo=None):
+    monkeypatch.setattr(render_pool, "PARALLEL_FROM", 1 if forked else 10**9)
+    return make_site(root, moment(), memo=memo, search=False)
+
+
+def test_forked_rendering_equals_rendering_one_by_one(tmp_path, monkeypatch):
+    root = assemble(tmp_path / "guide")
+    (root / "content/pages/tentang.en.md").unlink()   # an untranslated page: shown in English from Indonesian
+    alone, forked = new_store(), new_store()
+    alone_memo, forked_memo = Memo(alone), Memo(forked)
+    one_by_one = built(root, False, monkeypatch, alone_memo)
+    pooled = built(root, True, monkeypatch, forked_memo)
+
+    assert pooled.parts.renderer.scanned, "the renderings were made by the pool's workers"
+    assert not one_by_one.parts.renderer.scanned
+    assert pooled.files == one_by_one.files
+    assert pooled.warnings == one_by_one.warnings
+    assert pooled.parts.dates_outside == one_by_one.parts.dates_outside
+    assert forked_memo.dates_read == alone_memo.dates_read
+    assert forked.entries.keys() == alone.entries.keys()
+    traces = {key: value for key, value in alone.entries.items() if key[0] == "trace"}
+    assert traces and all(forked.entries[key] == value for key, value in traces.items())
+    assert any(shown for (_, shown), _ in traces.values()), "renderings were seen reading other pages' titles"
+
+    # the next build, after a title edit, re-renders what read the title, with either cache
+    page = root / "content/pages/tentang.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("title: ", "title: Baru ", 1), encoding="utf-8")
+    again = built(root, False, monkeypatch, Memo(forked))
+    clean = built(root, False, monkeypatch)
+    assert again.files == clean.files
+    assert b"Baru " in again.files["index.html"]
+
+
+def test_forked_rendering_reports_template_problems_in_order(tmp_path, monkeypatch):
+    root = assemble(tmp_path / "guide")
+    page = root / "templates/page.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("{{ body }}", "{{ body }}{{ no_such_name }}"),
+                    encoding="utf-8")
+    found = []
+    for forked in (False, True):
+        with pytest.raises(ContentError) as failed:
+            built(root, forked, monkeypatch)
+        found.append(failed.value.problems)
+    assert found[0] == found[1]
+    assert len(found[0]) > 1 and "no_such_name" in found[0][0].message
+    assert found[0][0].path == "templates/page.html" and found[0][0].line > 0
