@@ -69,14 +69,11 @@ import sys
 import time
 from pathlib import Path
 
-import jinja2
-import jinja2.bccache
 from markupsafe import Markup
 
 from . import store
 from .history import git_dates
 from .load import PAGES_DIR, YamlList, YamlMap
-from .model import Page
 from .problems import Problem, Report
 from .sourcefiles import SourceRefused, read_source, source_paths
 from .store import Codec, Store
@@ -124,20 +121,6 @@ def _located(value, leave_out=()) -> object:
     return value
 
 
-class TemplateBytecode(jinja2.BytecodeCache):
-    """Compiled templates kept in memory between builds; Jinja checks each against its source."""
-
-    def __init__(self) -> None:
-        self.stored: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.stored:
-            bucket.bytecode_from_string(self.stored[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.stored[bucket.key] = bucket.bytecode_to_string()
-
-
 class Memo:
     """One build's memo over the persistent `Store`: `stage(name, key, fn, ...)` returns a stage's
     result (its value and the problems it reported), remembered or computed. The build asks it
@@ -146,13 +129,19 @@ class Memo:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.engine = store.header["engine"]
-        self.bytecode = store.memory.setdefault("bytecode", TemplateBytecode())
         self.file_digests = store.memory.setdefault("file_digests", {})
         self.shared = ""
         self.moment = ""
         self._link_context: tuple = (None, "")
         self.showing: set[tuple[str, str]] | None = None   # while rendering: (page, PRESENTED field) read
         self.dates_read: dict[str, tuple[str, ...]] | None = {}   # output URL -> git dates its rendering read
+
+    @property
+    def bytecode(self):
+        """Compiled templates kept in memory between builds (watch mode): made on first use, so
+        an unchanged build, which renders nothing, never imports Jinja."""
+        from .render import TemplateBytecode
+        return self.store.memory.setdefault("bytecode", TemplateBytecode())
 
     def recall(self, name: str, key: str):
         """The remembered result of stage `name` under `key`, or None (counted, for tests and bench)."""
@@ -373,6 +362,7 @@ class Memo:
         if getattr(env, "panduan_traced", False):
             return
         plain_getattr, plain_getitem = env.getattr, env.getitem
+        from .model import Page   # here: an unchanged build never imports the model
 
         def note(obj, attribute) -> None:
             if self.showing is not None and isinstance(obj, Page) and attribute in PRESENTED:
@@ -405,8 +395,9 @@ class Memo:
 class NullMemo(Memo):
     """A memo that remembers nothing: every stage is computed (`check`, `--no-cache`)."""
 
+    bytecode = None   # templates compiled afresh
+
     def __init__(self) -> None:
-        self.bytecode = None
         self.dates_read = None   # nothing traced: unknown
 
     def stage(self, name: str, key: str, fn, *args, valid=None, fresh=None) -> tuple[object, tuple[Problem, ...]]:

@@ -12,8 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-from . import editors, preview
-from .builder import build, make_site
 from .cache import Memo, NullMemo, Site, new_store, tree_key
 from .load import parse_yaml, YamlSyntaxError
 from .problems import ContentError, format_problems
@@ -88,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("watch", "serve"):
         moment = (lambda: now) if args.now else (lambda: clock_now(zone))
         store = new_store() if args.no_cache else new_store(cache_dir)
+        from . import preview
         return preview.run(args.command, root, out, moment, args.strict, args.drafts, args.host, args.port,
                            store, None if args.no_cache else cache_dir)
     started = time.perf_counter()
@@ -98,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def make(report) -> Site:
         """The outermost stage: build (or check) and write; what was written, and the build's warnings."""
+        from .builder import build, make_site   # here: an unchanged build imports no stage of it
         made = make_site(root, now, args.strict, args.drafts, memo, progress=progress) \
             if args.command == "check" else build(root, out, now, args.strict, args.drafts, memo, progress)
         built.append(made)
@@ -142,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _editors(args, root: Path, now) -> int:
     """`schema` and `new`: files that help editors (editors.py)."""
+    from . import editors
     if args.command == "schema":
         if args.what:
             print(f"build.py: unexpected {' '.join(args.what)}", file=sys.stderr)

@@ -22,10 +22,13 @@ import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from .load import SOURCE_FOLDERS
-from .model import Guide, Page, Stage
+
+if TYPE_CHECKING:   # only named in annotations: an unchanged build never imports it
+    from .model import Guide, Page, Stage
 
 
 SOURCES = ("guide.yaml", *SOURCE_FOLDERS)   # not _site/ or .cache/: thousands of files git need not look at

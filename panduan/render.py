@@ -70,6 +70,20 @@ CONTENT_SECURITY_POLICY = "; ".join((
 ))
 
 
+class TemplateBytecode(jinja2.BytecodeCache):
+    """Compiled templates kept in memory between builds; Jinja checks each against its source."""
+
+    def __init__(self) -> None:
+        self.stored: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.stored:
+            bucket.bytecode_from_string(self.stored[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.stored[bucket.key] = bucket.bytecode_to_string()
+
+
 def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         bytecode_cache=bytecode_cache,   # watch mode keeps compiled templates between builds

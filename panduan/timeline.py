@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from .model import Guide, Stage
 from .problems import excerpt
 from .schema import FIRST_YEAR, LAST_YEAR
+
+if TYPE_CHECKING:   # only named in annotations: an unchanged build never imports it
+    from .model import Guide, Stage
 
 
 class BadMoment(ValueError):

@@ -25,9 +25,12 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .plan import StaticFile
 from .sourcefiles import SOURCE_FOLDERS
+
+if TYPE_CHECKING:   # only named in annotations: an unchanged build never imports it
+    from .plan import StaticFile
 
 MARKER = ".panduan-site"
 MARKER_TEXT = b"This folder was written by Panduan Pemilu's build.py; each build replaces all of it.\n"
