@@ -8,14 +8,17 @@ import pytest
 from live import moment
 from sites import assemble
 
-from panduan import render_pool
+from panduan import render
 from panduan.builder import make_site
 from panduan.cache import Memo, new_store
 from panduan.problems import ContentError
 
 
 def built(root, forked: bool, monkeypatch, memo=None):
-    monkeypatch.setattr(render_pool, "PARALLEL_FROM", 1 if forked else 10**9)
+    # decided here, not by the number of outputs and threads: in the whole suite the browser
+    # tests' static servers (idle daemon threads) run in this process, and the engine, rightly,
+    # does not fork once threads run
+    monkeypatch.setattr(render, "worth_forking", lambda count: forked)
     return make_site(root, moment(), memo=memo, search=False)
 
 
