@@ -19,6 +19,7 @@ import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 from babel.dates import format_date
@@ -28,12 +29,15 @@ from markupsafe import Markup
 from . import copy_notice, structured, urls
 from .history import History
 from .i18n import Catalogues
-from .model import Guide, Page
+from .model import FactCheck, Guide, Page
 from .plan import Output, Plan
 from .problems import Report
 from .qr import qr_svg
 from .render_pool import render_forked, worth_forking
 from .timeline import Timeline
+
+if TYPE_CHECKING:
+    from .living import LivingNames
 
 
 def _number(value, locale: str) -> str:
@@ -242,7 +246,7 @@ class Alternate:
 class Renderer:
     def __init__(self, templates: Path, guides: dict[str, Guide], catalogues: Catalogues,
                  timelines: dict[str, Timeline], plan: Plan, bodies: dict[str, Markup],
-                 extras: dict[str, dict] | None = None, bytecode_cache: jinja2.BytecodeCache | None = None):
+                 living: dict[str, LivingNames], bytecode_cache: jinja2.BytecodeCache | None = None):
         self.templates = templates
         self.env = environment(templates, bytecode_cache)
         self.env.globals.update(jsonld=structured.script, voting_event=structured.voting_event,
@@ -250,7 +254,7 @@ class Renderer:
                                 dataset=structured.dataset)
         self.guides, self.catalogues, self.timelines = guides, catalogues, timelines
         self.plan, self.bodies = plan, bodies
-        self.extras = extras or {}     # more names for the templates of each language (see `living`)
+        self.living = living   # the living document's names for the templates of each language
         self.history: History | None = None   # while rendering (render_all)
         self.scanned: dict[str, tuple[bytes, frozenset[str]]] = {}   # file -> (bytes, links), if forked
         self._links = _Links()
@@ -259,18 +263,41 @@ class Renderer:
         self._translators = {lang: _Translator(catalogues, lang) for lang in guides}
 
     def render(self, output: Output) -> bytes:
+        return self.env.get_template(output.template).render(self.context(output)).encode("utf-8")
+
+    def context(self, output: Output) -> dict:
+        """Every name the templates see when rendering `output`, each set here once.
+
+        Site paths are default-language addresses (/jadwal/), as `url_of(page)` gives a page's
+        or fact check's: `url(path)` and `absolute(path)` go to the version in this output's
+        language, as a link relative to it and as a full address."""
         guide = self.guides[output.lang]
+        living = self.living[output.lang]
         base_url = guide.config.base_url
 
         link = self._links.maker(output.url, base_url if output.rooted_links else None)
         localized = self._localized[output.lang]
 
-        def url(path: str) -> str:
-            """A link to a site path, to its version in this output's language if it has one."""
+        def localize(path: str) -> str:
             found = localized.get(path)
             if found is None:
                 found = localized[path] = self.plan.localize(path, output.lang)
-            return link(found)
+            return found
+
+        def url(path: str) -> str:
+            """A link to a site path, to its version in this output's language if it has one."""
+            return link(localize(path))
+
+        def absolute(path: str) -> str:
+            """A site path as a full address, to its version in this output's language if it has one."""
+            return urls.absolute(base_url, localize(path))
+
+        def url_of(content: Page | FactCheck) -> str:
+            """The site path of a page or fact check, as planned (plan.py)."""
+            found = self.plan.address(content)
+            if found is None:
+                raise jinja2.TemplateError(f"url_of(): {content.path} is not a page of the site")
+            return found
 
         def asset(path: str) -> str:
             """A file from static/css or static/js, by its name before fingerprinting."""
@@ -288,19 +315,29 @@ class Renderer:
             "timeline": self.timelines[output.lang],
             "output": output,
             "pages": guide.pages,
+            "messages": guide.messages,
             "body": self.bodies.get(output.url, Markup("")),
-            "url": url,
             "t": self._translators[output.lang],
+            "url": url,
+            "absolute": absolute,
+            "url_of": url_of,
+            "asset": asset,
             "alternates": alternates,         # the language switcher: every version
             "hreflang": [a for a in alternates if a.lang in announced],
-            "asset": asset,
-            "absolute": lambda path: urls.absolute(base_url, path),
             "canonical": urls.absolute(base_url, self.plan.canonical(output).url),
-            **self.extras.get(output.lang, {}),
+            "footer": lambda: self._fragments.footer(output, context),
+            # the living document (living.py)
+            "clock": living.clock,
+            "phase": living.clock.phase,
+            "last_updated": living.last_updated,
+            "updates": living.updates,
+            "sitemap": living.sitemap,
+            "feed_updated": living.feed_updated,
+            "day_start": living.day_start,
+            "results": living.results,
+            "phase_timeline": living.phase_timeline,
         }
-        context["footer"] = lambda: self._fragments.footer(output, context)
-        html = self.env.get_template(output.template).render(context)
-        return html.encode("utf-8")
+        return context
 
     def render_all(self, report_for, memo=None, history: History | None = None) -> dict[str, bytes]:
         """Render every output; template failures become problems in `report_for(output)`.
