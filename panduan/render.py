@@ -35,6 +35,7 @@ from .problems import Report
 from .qr import qr_svg
 from .render_pool import render_forked, worth_forking
 from .timeline import Timeline
+from .views import Shown, Views
 
 if TYPE_CHECKING:
     from .living import LivingNames
@@ -166,12 +167,12 @@ class _Fragments:
 
     A rendering kept is reused for a page unless one of its links goes inside that page's folder
     (the footer of /jadwal/ links to itself as "./"). The cache traces which pages' titles and
-    summaries each rendering read (cache.py): those the footer read are read again on reuse."""
+    summaries each rendering read (views.py): those the footer read are noted again on reuse."""
 
     TEMPLATE = "partials/footer.html"
 
-    def __init__(self, env: jinja2.Environment, plan: Plan) -> None:
-        self.env, self.plan = env, plan
+    def __init__(self, env: jinja2.Environment, plan: Plan, shown: Shown) -> None:
+        self.env, self.plan, self.shown = env, plan, shown
         self.known: dict[tuple, tuple[Markup, tuple[str, ...], tuple]] = {}   # key -> (html, targets, reads)
 
     def footer(self, output: Output, context: dict) -> Markup:
@@ -179,8 +180,8 @@ class _Fragments:
         key = (output.lang, output.rooted_links, _parent(folder))
         found = self.known.get(key)
         if found is not None and not _inside(folder, found[1]):
-            for page, field in found[2]:
-                self.env.getattr(page, field)
+            for path, field in found[2]:
+                self.shown.note(path, field)
             return found[0]
         html, paths, reads = self._render(context)
         targets = tuple(self.plan.localize(path, output.lang) for path in paths)
@@ -189,30 +190,16 @@ class _Fragments:
         return html
 
     def _render(self, context: dict) -> tuple[Markup, tuple[str, ...], tuple]:
-        from .cache import PRESENTED
-        paths, reads = [], []
-        plain_url, plain_getattr, plain_getitem = context["url"], self.env.getattr, self.env.getitem
+        paths = []
+        plain_url = context["url"]
 
         def url(path: str) -> str:
             paths.append(path)
             return plain_url(path)
 
-        def getattr_(obj, attribute):
-            if attribute in PRESENTED and isinstance(obj, Page):
-                reads.append((obj, attribute))
-            return plain_getattr(obj, attribute)
-
-        def getitem(obj, argument):
-            if isinstance(argument, str) and argument in PRESENTED and isinstance(obj, Page):
-                reads.append((obj, argument))
-            return plain_getitem(obj, argument)
-
-        self.env.getattr, self.env.getitem = getattr_, getitem
-        try:
+        with self.shown.recording() as reads:
             html = self.env.get_template(self.TEMPLATE).render({**context, "url": url})
-        finally:
-            self.env.getattr, self.env.getitem = plain_getattr, plain_getitem
-        return Markup(html), tuple(paths), tuple(dict.fromkeys(reads))
+        return Markup(html), tuple(paths), tuple(sorted(reads))
 
 
 class _Translator:
@@ -258,7 +245,9 @@ class Renderer:
         self.history: History | None = None   # while rendering (render_all)
         self.scanned: dict[str, tuple[bytes, frozenset[str]]] = {}   # file -> (bytes, links), if forked
         self._links = _Links()
-        self._fragments = _Fragments(self.env, plan)
+        self.shown = Shown()   # what renderings read of pages, through their views: the cache keys renderings by it
+        self.views = Views(guides, self.shown)
+        self._fragments = _Fragments(self.env, plan, self.shown)
         self._localized: dict[str, dict[str, str]] = {lang: {} for lang in guides}   # site path -> its version
         self._translators = {lang: _Translator(catalogues, lang) for lang in guides}
 
@@ -271,7 +260,7 @@ class Renderer:
         Site paths are default-language addresses (/jadwal/), as `url_of(page)` gives a page's
         or fact check's: `url(path)` and `absolute(path)` go to the version in this output's
         language, as a link relative to it and as a full address."""
-        guide = self.guides[output.lang]
+        guide = self.views.guides[output.lang]
         living = self.living[output.lang]
         base_url = guide.config.base_url
 
@@ -330,7 +319,7 @@ class Renderer:
             "clock": living.clock,
             "phase": living.clock.phase,
             "last_updated": living.last_updated,
-            "updates": living.updates,
+            "updates": self.views.updates(living.updates),
             "sitemap": living.sitemap,
             "feed_updated": living.feed_updated,
             "day_start": living.day_start,
