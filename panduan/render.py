@@ -8,7 +8,9 @@ rendered), `t('key', name=value)` for interface text from the language's
 catalogue, `alternates` (the page in every language, for the language
 switcher), `hreflang` (those of them that are real translations, for search
 engines), `canonical` and a `url()` helper that turns a site path into a link
-relative to the current page, to the page's version in the same language. A broken template is reported like a content
+relative to the current page, to the page's version in the same language, and
+`url_of(page)`, the path the plan gave a page. `Renderer.context` names every one,
+once; pages reach templates as views (views.py). A broken template is reported like a content
 problem, with the template's file and line.
 """
 from __future__ import annotations
