@@ -157,10 +157,10 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, memo: M
     timelines = {lang: timeline(guides[lang], now) for lang in guides}
     moment = timelines[default]
     living = Living(root, guides, catalogues, moment_clock, plan)
-    contexts = living.contexts()   # before set_moment: git dates read here are read for every output
+    names = living.contexts()   # before set_moment: git dates read here are read for every output
     memo.set_moment(moment_clock, living.history, drafts)
     renderer = Renderer(root / "templates", guides, catalogues, timelines, plan, bodies,
-                        contexts, memo.bytecode)
+                        names, memo.bytecode)
     with progress.stage("render", sum(1 for o in plan.outputs if o.template), "outputs") as stage:
         files = renderer.render_all(report_for("render", stage), memo.render, living.history)
         files.update(living.files())

@@ -77,13 +77,11 @@ from .load import PAGES_DIR, YamlList, YamlMap
 from .problems import Problem, Report
 from .sourcefiles import SourceRefused, read_source, source_paths
 from .store import Codec, Store
+from .views import PRESENTED
 
 RACY_SECONDS = 2.0
 LIBRARIES = ("jinja2", "markupsafe", "pyyaml", "markdown", "python-frontmatter", "babel", "nh3", "icalendar",
              "pagefind", "pagefind_bin")
-
-
-PRESENTED = ("title", "summary")   # a page's words that other pages show (lists, the footer): not shared
 
 
 def digest(*parts) -> str:
@@ -133,7 +131,6 @@ class Memo:
         self.shared = ""
         self.moment = ""
         self._link_context: tuple = (None, "")
-        self.showing: set[tuple[str, str]] | None = None   # while rendering: (page, PRESENTED field) read
         self.dates_read: dict[str, tuple[str, ...]] | None = {}   # output URL -> git dates its rendering read
 
     @property
@@ -325,15 +322,14 @@ class Memo:
 
     def _traced(self, output, render, made: list, report: Report) -> tuple:
         """Render `output`, noting what it read; remember the rendering under its full key."""
-        self._trace(render.__self__.env)
-        self.showing = set()
         shared_dates, self.history.read = self.history.read, set()
         try:
-            html = render(output)
+            with render.__self__.shown.recording() as seen:   # the pages' views note it (views.py)
+                html = render(output)
             dated = tuple(sorted(self.history.read))
-            shown = tuple(sorted(self.showing - {(output.page.path, name) for name in PRESENTED if output.page}))
+            shown = tuple(sorted(seen - {(output.page.path, name) for name in PRESENTED if output.page}))
         finally:
-            self.showing, self.history.read = None, shared_dates
+            self.history.read = shared_dates
         full = self._full_key(self.render_key(output), dated, shown)
         self.store.put("render", full, (html, ()))
         made.append((html, full))
@@ -354,29 +350,6 @@ class Memo:
         if found is None:
             found = self.read_digests[kind, read] = digest(repr(values()))
         return found
-
-    def _trace(self, env) -> None:
-        """Make templates' reads of a page's title or summary note the page (once per
-        environment): `page.title` is an attribute read, `page['title']` and filters such as
-        `sort(attribute='title')` are item reads."""
-        if getattr(env, "panduan_traced", False):
-            return
-        plain_getattr, plain_getitem = env.getattr, env.getitem
-        from .model import Page   # here: an unchanged build never imports the model
-
-        def note(obj, attribute) -> None:
-            if self.showing is not None and isinstance(obj, Page) and attribute in PRESENTED:
-                self.showing.add((obj.path, attribute))
-
-        def getattr_(obj, attribute):
-            note(obj, attribute)
-            return plain_getattr(obj, attribute)
-
-        def getitem(obj, argument):
-            note(obj, argument)
-            return plain_getitem(obj, argument)
-
-        env.getattr, env.getitem, env.panduan_traced = getattr_, getitem, True
 
     # -- link check ----------------------------------------------------------
 

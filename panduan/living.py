@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,8 +24,8 @@ from zoneinfo import ZoneInfo
 from babel.numbers import get_decimal_symbol
 
 from . import urls
-from .charts import phase_timeline, results_view
-from .history import History, git_dates, updates
+from .charts import PhaseMark, ResultsView, phase_timeline, results_view
+from .history import History, Update, git_dates, updates
 from .i18n import CATALOGUE_DIR, Catalogues
 from .ical import calendar_files
 from .model import Guide
@@ -62,6 +63,22 @@ class SitemapEntry:
     lastmod: dt.date | None
     alternates: tuple[tuple[str, str], ...]   # (language, absolute address) of every translation, itself
                                               # too; none for a page in one language only
+
+
+@dataclass(frozen=True)
+class LivingNames:
+    """What the living document gives the templates of one language; `Renderer.context` names
+    each field for the templates. Values that read git dates are functions, called while a
+    template renders, so the cache sees which output read which dates (cache.py)."""
+
+    clock: Clock
+    last_updated: Callable[[Output], dt.date | None]
+    updates: tuple[Update, ...]
+    sitemap: Callable[[], tuple[SitemapEntry, ...]]   # in the default language only (the site's one sitemap)
+    feed_updated: Callable[[], dt.date]
+    day_start: Callable[[dt.date], str]
+    results: ResultsView | None
+    phase_timeline: tuple[PhaseMark, ...]
 
 
 class Living:
@@ -115,7 +132,7 @@ class Living:
             tuple((v.lang, urls.absolute(self.config.base_url, v.url)) for v in self.plan.translations(o)))
             for o in pages)
 
-    def contexts(self) -> dict[str, dict]:
+    def contexts(self) -> dict[str, LivingNames]:
         """Per language, the names its templates see besides the renderer's own."""
         return {lang: self.context(lang) for lang in self.guides}
 
@@ -126,23 +143,17 @@ class Living:
             filter(None, (self.last_updated(o) for o in self.plan.outputs if o.lang == lang)),
             default=self.config.election.voting_day)
 
-    def context(self, lang: str) -> dict:
-        """Values that read git dates are functions, called while a template renders, so the
-        cache sees which output read which dates (cache.py)."""
-        found = self.updates[lang]
-        return {
-            "clock": self.clock,
-            "phase": self.clock.phase,
-            "messages": self.guides[lang].messages,
-            "last_updated": self.last_updated,
-            "updates": found,
-            "sitemap": self.sitemap if lang == self.default else tuple,
-            "feed_updated": functools.partial(self.feed_updated, lang),
-            "day_start": self.day_start,
-            "absolute": self.absolute(lang),
-            "results": results_view(self.guides[lang].results, self.guides[lang], self.clock.now),
-            "phase_timeline": phase_timeline(self.guides[lang], self.clock.phase.id),
-        }
+    def context(self, lang: str) -> LivingNames:
+        return LivingNames(
+            clock=self.clock,
+            last_updated=self.last_updated,
+            updates=self.updates[lang],
+            sitemap=self.sitemap if lang == self.default else tuple,
+            feed_updated=functools.partial(self.feed_updated, lang),
+            day_start=self.day_start,
+            results=results_view(self.guides[lang].results, self.guides[lang], self.clock.now),
+            phase_timeline=phase_timeline(self.guides[lang], self.clock.phase.id),
+        )
 
     def files(self) -> dict[str, bytes]:
         """The files made in code: each language's calendars, and the one next-change report."""

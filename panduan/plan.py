@@ -89,6 +89,15 @@ class Plan:
         found = self._by_key.get(path, {}).get(lang)
         return found.url + hash_ + fragment if found else url
 
+    def address(self, content: Page | FactCheck) -> str | None:
+        """The site path of a page or fact check (its default-language address, as `localize`
+        takes it; the same for each of its translations); None if it has no page."""
+        return self._addresses.get(content.path)
+
+    @functools.cached_property
+    def _addresses(self) -> dict[str, str]:
+        return {output.page.path: output.key for output in self.outputs if output.page is not None}
+
     def versions(self, output: Output) -> tuple[Output, ...]:
         """The same page in every language, default language first."""
         return tuple(self._by_key[output.key].values())

@@ -85,7 +85,7 @@ def rebuild_bodies(previous: Built, changed: set[str], now: dt.datetime, strict:
             localize = functools.partial(plan.localize, lang=output.lang)
             bodies[output.url] = prose.convert(output.page, output.url, localize)
     renderer = copy.copy(parts.renderer)
-    renderer.bodies, renderer.extras = bodies, living.contexts()
+    renderer.bodies, renderer.living = bodies, living.contexts()
     files = dict(previous.files)
     report = Report()
     dates_read = dict(parts.dates_read)

@@ -8,7 +8,9 @@ rendered), `t('key', name=value)` for interface text from the language's
 catalogue, `alternates` (the page in every language, for the language
 switcher), `hreflang` (those of them that are real translations, for search
 engines), `canonical` and a `url()` helper that turns a site path into a link
-relative to the current page, to the page's version in the same language. A broken template is reported like a content
+relative to the current page, to the page's version in the same language, and
+`url_of(page)`, the path the plan gave a page. `Renderer.context` names every one,
+once; pages reach templates as views (views.py). A broken template is reported like a content
 problem, with the template's file and line.
 """
 from __future__ import annotations
@@ -19,6 +21,7 @@ import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 from babel.dates import format_date
@@ -28,12 +31,16 @@ from markupsafe import Markup
 from . import copy_notice, structured, urls
 from .history import History
 from .i18n import Catalogues
-from .model import Guide, Page
+from .model import FactCheck, Guide, Page
 from .plan import Output, Plan
 from .problems import Report
 from .qr import qr_svg
 from .render_pool import render_forked, worth_forking
 from .timeline import Timeline
+from .views import Shown, Views
+
+if TYPE_CHECKING:
+    from .living import LivingNames
 
 
 def _number(value, locale: str) -> str:
@@ -162,12 +169,12 @@ class _Fragments:
 
     A rendering kept is reused for a page unless one of its links goes inside that page's folder
     (the footer of /jadwal/ links to itself as "./"). The cache traces which pages' titles and
-    summaries each rendering read (cache.py): those the footer read are read again on reuse."""
+    summaries each rendering read (views.py): those the footer read are noted again on reuse."""
 
     TEMPLATE = "partials/footer.html"
 
-    def __init__(self, env: jinja2.Environment, plan: Plan) -> None:
-        self.env, self.plan = env, plan
+    def __init__(self, env: jinja2.Environment, plan: Plan, shown: Shown) -> None:
+        self.env, self.plan, self.shown = env, plan, shown
         self.known: dict[tuple, tuple[Markup, tuple[str, ...], tuple]] = {}   # key -> (html, targets, reads)
 
     def footer(self, output: Output, context: dict) -> Markup:
@@ -175,8 +182,8 @@ class _Fragments:
         key = (output.lang, output.rooted_links, _parent(folder))
         found = self.known.get(key)
         if found is not None and not _inside(folder, found[1]):
-            for page, field in found[2]:
-                self.env.getattr(page, field)
+            for path, field in found[2]:
+                self.shown.note(path, field)
             return found[0]
         html, paths, reads = self._render(context)
         targets = tuple(self.plan.localize(path, output.lang) for path in paths)
@@ -185,30 +192,16 @@ class _Fragments:
         return html
 
     def _render(self, context: dict) -> tuple[Markup, tuple[str, ...], tuple]:
-        from .cache import PRESENTED
-        paths, reads = [], []
-        plain_url, plain_getattr, plain_getitem = context["url"], self.env.getattr, self.env.getitem
+        paths = []
+        plain_url = context["url"]
 
         def url(path: str) -> str:
             paths.append(path)
             return plain_url(path)
 
-        def getattr_(obj, attribute):
-            if attribute in PRESENTED and isinstance(obj, Page):
-                reads.append((obj, attribute))
-            return plain_getattr(obj, attribute)
-
-        def getitem(obj, argument):
-            if isinstance(argument, str) and argument in PRESENTED and isinstance(obj, Page):
-                reads.append((obj, argument))
-            return plain_getitem(obj, argument)
-
-        self.env.getattr, self.env.getitem = getattr_, getitem
-        try:
+        with self.shown.recording() as reads:
             html = self.env.get_template(self.TEMPLATE).render({**context, "url": url})
-        finally:
-            self.env.getattr, self.env.getitem = plain_getattr, plain_getitem
-        return Markup(html), tuple(paths), tuple(dict.fromkeys(reads))
+        return Markup(html), tuple(paths), tuple(sorted(reads))
 
 
 class _Translator:
@@ -242,7 +235,7 @@ class Alternate:
 class Renderer:
     def __init__(self, templates: Path, guides: dict[str, Guide], catalogues: Catalogues,
                  timelines: dict[str, Timeline], plan: Plan, bodies: dict[str, Markup],
-                 extras: dict[str, dict] | None = None, bytecode_cache: jinja2.BytecodeCache | None = None):
+                 living: dict[str, LivingNames], bytecode_cache: jinja2.BytecodeCache | None = None):
         self.templates = templates
         self.env = environment(templates, bytecode_cache)
         self.env.globals.update(jsonld=structured.script, voting_event=structured.voting_event,
@@ -250,27 +243,52 @@ class Renderer:
                                 dataset=structured.dataset)
         self.guides, self.catalogues, self.timelines = guides, catalogues, timelines
         self.plan, self.bodies = plan, bodies
-        self.extras = extras or {}     # more names for the templates of each language (see `living`)
+        self.living = living   # the living document's names for the templates of each language
         self.history: History | None = None   # while rendering (render_all)
         self.scanned: dict[str, tuple[bytes, frozenset[str]]] = {}   # file -> (bytes, links), if forked
         self._links = _Links()
-        self._fragments = _Fragments(self.env, plan)
+        self.shown = Shown()   # what renderings read of pages, through their views: the cache keys renderings by it
+        self.views = Views(guides, self.shown)
+        self._fragments = _Fragments(self.env, plan, self.shown)
         self._localized: dict[str, dict[str, str]] = {lang: {} for lang in guides}   # site path -> its version
         self._translators = {lang: _Translator(catalogues, lang) for lang in guides}
 
     def render(self, output: Output) -> bytes:
-        guide = self.guides[output.lang]
+        return self.env.get_template(output.template).render(self.context(output)).encode("utf-8")
+
+    def context(self, output: Output) -> dict:
+        """Every name the templates see when rendering `output`, each set here once.
+
+        Site paths are default-language addresses (/jadwal/), as `url_of(page)` gives a page's
+        or fact check's: `url(path)` and `absolute(path)` go to the version in this output's
+        language, as a link relative to it and as a full address."""
+        guide = self.views.guides[output.lang]
+        living = self.living[output.lang]
         base_url = guide.config.base_url
 
         link = self._links.maker(output.url, base_url if output.rooted_links else None)
         localized = self._localized[output.lang]
 
-        def url(path: str) -> str:
-            """A link to a site path, to its version in this output's language if it has one."""
+        def localize(path: str) -> str:
             found = localized.get(path)
             if found is None:
                 found = localized[path] = self.plan.localize(path, output.lang)
-            return link(found)
+            return found
+
+        def url(path: str) -> str:
+            """A link to a site path, to its version in this output's language if it has one."""
+            return link(localize(path))
+
+        def absolute(path: str) -> str:
+            """A site path as a full address, to its version in this output's language if it has one."""
+            return urls.absolute(base_url, localize(path))
+
+        def url_of(content: Page | FactCheck) -> str:
+            """The site path of a page or fact check, as planned (plan.py)."""
+            found = self.plan.address(content)
+            if found is None:
+                raise jinja2.TemplateError(f"url_of(): {content.path} is not a page of the site")
+            return found
 
         def asset(path: str) -> str:
             """A file from static/css or static/js, by its name before fingerprinting."""
@@ -288,19 +306,29 @@ class Renderer:
             "timeline": self.timelines[output.lang],
             "output": output,
             "pages": guide.pages,
+            "messages": guide.messages,
             "body": self.bodies.get(output.url, Markup("")),
-            "url": url,
             "t": self._translators[output.lang],
+            "url": url,
+            "absolute": absolute,
+            "url_of": url_of,
+            "asset": asset,
             "alternates": alternates,         # the language switcher: every version
             "hreflang": [a for a in alternates if a.lang in announced],
-            "asset": asset,
-            "absolute": lambda path: urls.absolute(base_url, path),
             "canonical": urls.absolute(base_url, self.plan.canonical(output).url),
-            **self.extras.get(output.lang, {}),
+            "footer": lambda: self._fragments.footer(output, context),
+            # the living document (living.py)
+            "clock": living.clock,
+            "phase": living.clock.phase,
+            "last_updated": living.last_updated,
+            "updates": self.views.updates(living.updates),
+            "sitemap": living.sitemap,
+            "feed_updated": living.feed_updated,
+            "day_start": living.day_start,
+            "results": living.results,
+            "phase_timeline": living.phase_timeline,
         }
-        context["footer"] = lambda: self._fragments.footer(output, context)
-        html = self.env.get_template(output.template).render(context)
-        return html.encode("utf-8")
+        return context
 
     def render_all(self, report_for, memo=None, history: History | None = None) -> dict[str, bytes]:
         """Render every output; template failures become problems in `report_for(output)`.

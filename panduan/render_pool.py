@@ -8,12 +8,12 @@ the links in what it rendered (`linkcheck.links_in`), so the link check
 only looks them up.
 
 What a rendering *read* must come back too, because the cache keys each
-rendering by it (cache.py traces templates' reads of pages' fields, and
-history.History notes the git dates read): the worker records the page
-fields and dates each rendering read, and the build's process hands the
-rendering to the memo (`memo(output, render)`) through a `render` that
-reads the same fields and dates again, through the same Jinja environment
-and history, before returning the worker's bytes. The memo cannot tell the
+rendering by it (the pages' views note templates' reads of their titles and
+summaries, views.py, and history.History notes the git dates read): the worker
+records the page fields and dates each rendering read, and the build's process
+hands the rendering to the memo (`memo(output, render)`) through a `render`
+that notes the same fields and dates again, in the renderer's views and the
+history, before returning the worker's bytes. The memo cannot tell the
 difference, so a build with the pool and one without keep the same cache
 entries (tests/test_incremental_property.py compares incremental builds
 with clean ones). A rendering the worker's memo already had is left to the
@@ -31,10 +31,8 @@ import threading
 
 import jinja2
 
-from .cache import PRESENTED
 from .history import History
 from .linkcheck import links_in
-from .model import Page
 from .problems import Report
 
 PARALLEL_FROM = 200   # renderings before a second process pays for its start
@@ -49,27 +47,14 @@ def worth_forking(count: int) -> bool:
 
 
 class _Reads:
-    """The page fields the cache traces (PRESENTED) and the git dates one rendering read (in a worker)."""
+    """The git dates one rendering read (in a worker); the pages' fields it read are its
+    renderer's views' (views.py)."""
 
     def __init__(self) -> None:
-        self.fields: set[tuple[str, str]] = set()   # (page path, attribute)
         self.dates: set[str] = set()
 
-    def watch(self, env: jinja2.Environment, history: History | None) -> None:
-        """Note the templates' reads of pages' fields, and the dates `history` is asked for."""
-        plain_getattr, plain_getitem = env.getattr, env.getitem
-
-        def getattr_(obj, attribute):
-            if attribute in PRESENTED and isinstance(obj, Page):
-                self.fields.add((obj.path, attribute))
-            return plain_getattr(obj, attribute)
-
-        def getitem(obj, argument):
-            if isinstance(argument, str) and argument in PRESENTED and isinstance(obj, Page):
-                self.fields.add((obj.path, argument))
-            return plain_getitem(obj, argument)
-
-        env.getattr, env.getitem = getattr_, getitem
+    def watch(self, history: History | None) -> None:
+        """Note the dates `history` is asked for."""
         if history is not None:
             for name in ("last_commit_of", "updated"):
                 setattr(history, name, self._noting(history, getattr(history, name)))
@@ -90,7 +75,7 @@ class _Rendering:
     """`render(output)` for a memo: the renderer's own, noting whether it was called."""
 
     def __init__(self, renderer) -> None:
-        self.env, self.renderer, self.called = renderer.env, renderer, False
+        self.shown, self.renderer, self.called = renderer.shown, renderer, False
 
     def render(self, output) -> bytes:
         self.called = True
@@ -98,19 +83,19 @@ class _Rendering:
 
 
 class _Replay:
-    """`render(output)` for the build's process's memo: reads again what the worker's rendering
-    read (so the memo's tracing sees it), then gives the worker's bytes."""
+    """`render(output)` for the build's process's memo: notes again what the worker's rendering
+    read (so the memo's recording sees it), then gives the worker's bytes."""
 
-    def __init__(self, renderer, pages: dict[str, Page], history: History | None, html: bytes,
+    def __init__(self, renderer, history: History | None, html: bytes,
                  fields: tuple[tuple[str, str], ...], dates: tuple[str, ...]) -> None:
-        self.env, self.renderer, self.pages, self.history = renderer.env, renderer, pages, history
+        self.shown, self.renderer, self.history = renderer.shown, renderer, history
         self.html, self.fields, self.dates = html, fields, dates
 
     def render(self, output) -> bytes:
         if self.html is None:   # the worker's memo had it, this one has not: not expected, but sound
             return self.renderer.render(output)
-        for path, attribute in self.fields:
-            self.env.getattr(self.pages[path], attribute)
+        for path, field in self.fields:
+            self.shown.note(path, field)
         if self.history is not None:
             self.history.read.update(self.dates)
         return self.html
@@ -118,26 +103,26 @@ class _Replay:
 
 def _start_worker() -> None:
     renderer, _, _, reads = _FORKED
-    reads.watch(renderer.env, renderer.history)
+    reads.watch(renderer.history)
 
 
 def _render_forked(index: int):
     """In a worker: (bytes or None if the memo had them, links in them, problems, fields read, dates read)."""
     renderer, outputs, memo, reads = _FORKED
     output = outputs[index]
-    reads.fields, reads.dates = set(), set()
+    reads.dates = set()
     report, rendering = Report(), _Rendering(renderer)
-    html = renderer.render_or_report(output, report, memo, rendering.render)
+    with renderer.shown.recording() as fields:
+        html = renderer.render_or_report(output, report, memo, rendering.render)
     if html is None or not rendering.called:
         return None, None, tuple(report.problems), (), ()
     return html, links_in(html) if output.file.endswith(".html") else None, (), \
-        tuple(sorted(reads.fields)), tuple(sorted(reads.dates))
+        tuple(sorted(fields)), tuple(sorted(reads.dates))
 
 
 def render_forked(renderer, outputs: list, report_for, memo) -> tuple[dict[str, bytes], dict]:
     """({file: bytes} of `outputs`, {file: (bytes, links in them)}), rendered by worker processes."""
     global _FORKED
-    pages = {page.path: page for guide in renderer.guides.values() for page in guide.pages}
     for name in renderer.env.list_templates():   # compiled once here, not once per worker
         try:
             renderer.env.get_template(name)
@@ -154,7 +139,7 @@ def render_forked(renderer, outputs: list, report_for, memo) -> tuple[dict[str, 
                 if problems:
                     report.extend(problems)
                     continue
-                replay = _Replay(renderer, pages, renderer.history, html, fields, dates)
+                replay = _Replay(renderer, renderer.history, html, fields, dates)
                 found = renderer.render_or_report(output, report, memo, replay.render)
                 if found is None:
                     continue
