@@ -160,6 +160,18 @@ def kept_by_language(plan: Plan) -> dict[str, list[str]]:
     return kept
 
 
+# Each kept file's digest, by address, with the bytes it was taken of: watch mode remakes the
+# worker after every edit, and all but the edited pages are the same objects as before.
+_digests: dict[str, tuple[bytes, bytes]] = {}
+
+
+def _file_digest(url: str, data: bytes) -> bytes:
+    known = _digests.get(url)
+    if known is None or known[0] is not data:   # held here, so `is` cannot meet a reused id
+        known = _digests[url] = (data, hashlib.sha256(data).digest())
+    return known[1]
+
+
 def service_worker(config: Config, plan: Plan, files: dict[str, bytes]) -> bytes:
     """The worker's source; the same plan and pages give the same bytes."""
     by_url = {output.url: output for output in plan.outputs}
@@ -172,7 +184,7 @@ def service_worker(config: Config, plan: Plan, files: dict[str, bytes]) -> bytes
     sources = {s.url: s.source for s in plan.static}
     for url in sorted(set(install).union(*languages.values())) + assets:
         data = sources[url].read_bytes() if url in sources else files[urls.file_for(url)]
-        digest.update(url.encode() + b"\0" + hashlib.sha256(data).digest())
+        digest.update(url.encode() + b"\0" + _file_digest(url, data))
 
     def relative(paths):
         return json.dumps([urls.relative(SERVICE_WORKER, url) for url in paths], ensure_ascii=False)

@@ -38,7 +38,9 @@ def file_for(url: str) -> str:
 def relative(from_url: str, to_url: str) -> str:
     """A link from the page at `from_url` to `to_url` (both site paths)."""
     target, hash_, fragment = to_url.partition("#")
-    base = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
+    # the folder of a file (a file at the root, such as /sw.js, is in "/", not "//", which
+    # would send every link down posixpath.relpath's slow path)
+    base = from_url if from_url.endswith("/") else posixpath.dirname(from_url).rstrip("/") + "/"
     link = _relpath(target, base)
     if target.endswith("/") and link != ".":
         link += "/"
