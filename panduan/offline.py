@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
+from pathlib import Path
 
 from . import urls
 from .model import Config
@@ -160,40 +162,59 @@ def kept_by_language(plan: Plan) -> dict[str, list[str]]:
     return kept
 
 
-# Each kept file's digest, by address, with the bytes it was taken of: watch mode remakes the
-# worker after every edit, and all but the edited pages are the same objects as before.
+# Watch mode remakes the worker after every edit, from the same plan and, but for the edited
+# pages, the same file objects: what depends on the plan alone is kept with the plan it was
+# made from, and each file's digest with the bytes it was taken of (held here, so `is` cannot
+# meet a reused id).
+_layouts: list[tuple[Config, Plan, _Layout]] = []
 _digests: dict[str, tuple[bytes, bytes]] = {}
 
 
-def _file_digest(url: str, data: bytes) -> bytes:
-    known = _digests.get(url)
-    if known is None or known[0] is not data:   # held here, so `is` cannot meet a reused id
-        known = _digests[url] = (data, hashlib.sha256(data).digest())
-    return known[1]
+@dataclass(frozen=True)
+class _Layout:
+    kept: tuple[tuple[str, str, Path | None], ...]   # (address, output file, static source) to digest
+    lists: dict[str, str]                            # the worker's lists of addresses, as JSON
 
 
-def service_worker(config: Config, plan: Plan, files: dict[str, bytes]) -> bytes:
-    """The worker's source; the same plan and pages give the same bytes."""
+def _layout(config: Config, plan: Plan) -> _Layout:
+    for known_config, known_plan, layout in _layouts:
+        if known_config is config and known_plan is plan:
+            return layout
     by_url = {output.url: output for output in plan.outputs}
     chosen = [by_url[item.link] for item in config.offline] or [by_url["/"]]
     offline = {o.lang: o.url for o in plan.outputs if o.key == OFFLINE_PAGE}
     install = [version.url for output in chosen for version in plan.versions(output)] + list(offline.values())
     languages = kept_by_language(plan)
     assets = sorted(plan.assets.values())
-    digest = hashlib.sha256(WORKER.encode())
     sources = {s.url: s.source for s in plan.static}
-    for url in sorted(set(install).union(*languages.values())) + assets:
-        data = sources[url].read_bytes() if url in sources else files[urls.file_for(url)]
-        digest.update(url.encode() + b"\0" + _file_digest(url, data))
+    kept = tuple((url, urls.file_for(url), sources.get(url))
+                 for url in sorted(set(install).union(*languages.values())) + assets)
 
     def relative(paths):
         return json.dumps([urls.relative(SERVICE_WORKER, url) for url in paths], ensure_ascii=False)
 
-    text = WORKER % {
-        "version": json.dumps(digest.hexdigest()[:16]), "wait": WAIT_MS, "assets": relative(assets),
-        "install": relative(install), "offline": json.dumps(
+    layout = _Layout(kept, {
+        "wait": WAIT_MS, "assets": relative(assets), "install": relative(install), "offline": json.dumps(
             {lang: urls.relative(SERVICE_WORKER, url) for lang, url in sorted(offline.items())}),
         "languages": "{" + ", ".join(f"{json.dumps(lang)}: {relative(paths)}"
                                      for lang, paths in sorted(languages.items())) + "}",
-    }
-    return text.encode("utf-8")
+    })
+    _layouts[:] = [(config, plan, layout)]
+    return layout
+
+
+def _file_digest(url: str, data: bytes) -> bytes:
+    known = _digests.get(url)
+    if known is None or known[0] is not data:
+        known = _digests[url] = (data, hashlib.sha256(data).digest())
+    return known[1]
+
+
+def service_worker(config: Config, plan: Plan, files: dict[str, bytes]) -> bytes:
+    """The worker's source; the same plan and pages give the same bytes."""
+    layout = _layout(config, plan)
+    digest = hashlib.sha256(WORKER.encode())
+    for url, file, source in layout.kept:
+        data = source.read_bytes() if source is not None else files[file]
+        digest.update(url.encode() + b"\0" + _file_digest(url, data))
+    return (WORKER % {"version": json.dumps(digest.hexdigest()[:16]), **layout.lists}).encode("utf-8")
