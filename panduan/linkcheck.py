@@ -58,8 +58,7 @@ def _resolve(page_url: str, link: str, rooted_prefix: str) -> str | None:
     if parts.path.startswith("/"):
         path = parts.path[len(rooted_prefix):] if rooted_prefix and parts.path.startswith(rooted_prefix) else parts.path
         return path
-    base = page_url if page_url.endswith("/") else posixpath.dirname(page_url) + "/"
-    resolved = posixpath.normpath(posixpath.join(base, parts.path))
+    resolved = posixpath.normpath(posixpath.join(urls.folder(page_url), parts.path))
     return resolved + "/" if parts.path.endswith("/") and resolved != "/" else resolved
 
 
@@ -80,7 +79,7 @@ class LinkChecker:
     def check(self, output, html: bytes, report: Report) -> None:
         scanned = self.scanned.get(output.file)
         found = scanned[1] if scanned is not None and scanned[0] is html else links_in(html)
-        folder = output.url if output.url.endswith("/") else posixpath.dirname(output.url) + "/"
+        folder = urls.folder(output.url)
         depth = folder.count("/") - 1
         for link in sorted(found):
             key = ("", link) if _climbs(link) >= depth else (folder, link)   # "../x/" from any /y/: /x/

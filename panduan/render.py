@@ -16,7 +16,6 @@ problem, with the template's file and line.
 from __future__ import annotations
 
 import functools
-import posixpath
 import sys
 import traceback
 from dataclasses import dataclass
@@ -112,11 +111,6 @@ def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None = N
     return env
 
 
-def _folder(url: str) -> str:
-    """The folder relative links from `url` start at, as urls.relative takes it."""
-    return url if url.endswith("/") else posixpath.dirname(url) + "/"
-
-
 def _parent(folder: str) -> str:
     """The folder around `folder` ("/" around /x/; "" around the root)."""
     return folder.rstrip("/").rsplit("/", 1)[0] + "/" if folder != "/" else ""
@@ -148,7 +142,7 @@ class _Links:
         if rooted_base is not None:
             rooted = self.known.setdefault(("rooted", rooted_base), {})
             return lambda path: rooted.get(path) or rooted.setdefault(path, urls.rooted(rooted_base, path))
-        folder = _folder(from_url)
+        folder = urls.folder(from_url)
         own = self.known.setdefault(("folder", folder), {})
         shared = self.known.setdefault(("parent", _parent(folder)), {}) if _plain((folder,)) else own
 
@@ -178,7 +172,7 @@ class _Fragments:
         self.known: dict[tuple, tuple[Markup, tuple[str, ...], tuple]] = {}   # key -> (html, targets, reads)
 
     def footer(self, output: Output, context: dict) -> Markup:
-        folder = _folder(output.url)
+        folder = urls.folder(output.url)
         key = (output.lang, output.rooted_links, _parent(folder))
         found = self.known.get(key)
         if found is not None and not _inside(folder, found[1]):

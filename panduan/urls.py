@@ -35,12 +35,16 @@ def file_for(url: str) -> str:
     return path + "index.html" if url.endswith("/") else path
 
 
+def folder(url: str) -> str:
+    """The folder relative links from the file at `url` start at: /a/ for /a/ and /a/b.html, and
+    "/" for a file at the root such as /sw.js (not "//", which relpath and normpath keep)."""
+    return url if url.endswith("/") else posixpath.dirname(url).rstrip("/") + "/"
+
+
 def relative(from_url: str, to_url: str) -> str:
     """A link from the page at `from_url` to `to_url` (both site paths)."""
     target, hash_, fragment = to_url.partition("#")
-    # the folder of a file (a file at the root, such as /sw.js, is in "/", not "//", which
-    # would send every link down posixpath.relpath's slow path)
-    base = from_url if from_url.endswith("/") else posixpath.dirname(from_url).rstrip("/") + "/"
+    base = folder(from_url)
     link = _relpath(target, base)
     if target.endswith("/") and link != ".":
         link += "/"
