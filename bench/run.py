@@ -8,8 +8,8 @@ measures, each in a fresh process so peak memory is that process's own:
 - cold build: `build.py` with an empty cache;
 - unchanged rebuild: `build.py` again, reusing the on-disk cache;
 - rebuild after an edit: `build.py` again after one page's text changed;
-- watch edit: `build.py watch` machinery (watchdog, settle, quick or cached
-  rebuild, changed files written) from saving one page's body to its new
+- watch edit: `build.py watch` machinery (watchdog, settle, the build with
+  the session's memo, changed files written) from saving one page's body to its new
   output file being in place; the median and worst of several edits, and how
   long after the last edit the search index was rewritten.
 
@@ -18,7 +18,7 @@ measures, each in a fresh process so peak memory is that process's own:
 
 The corpus is committed to a fresh git repository first, as editors work in
 one: "last updated" dates come from git, and the first edit of a committed
-file removes its date (quick.py re-renders what shows it).
+file removes its date (and what shows it is rendered again).
 """
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def watch_edits(root: str, edits: int) -> None:
     threading.Thread(target=watch, args=(session, changes, lambda outcome: None, stop), daemon=True).start()
     page = root_path / "content/pages/halaman-00042.md"
     output = root_path / "_site/halaman-00042/index.html"
-    latencies, rebuilds, quick = [], [], []
+    latencies, rebuilds, rendered = [], [], []
     for number in range(edits):
         marker = f"Suntingan nomor {number}."
         generation = session.outcome.generation
@@ -90,7 +90,7 @@ def watch_edits(root: str, edits: int) -> None:
         with session.changed:
             session.changed.wait_for(lambda: session.outcome.generation > generation, 10)
         rebuilds.append(session.outcome.seconds)
-        quick.append(session.outcome.quick)
+        rendered.append(session.outcome.rendered)
         assert session.outcome.ok
     started = time.perf_counter()   # after the last edit: until the search index has caught up
     while session.search_stale:
@@ -105,11 +105,11 @@ def watch_edits(root: str, edits: int) -> None:
     title_edit = time.perf_counter() - started
     with session.changed:
         session.changed.wait_for(lambda: session.outcome.generation > generation, 60)
-    assert session.outcome.ok and not session.outcome.quick
+    assert session.outcome.ok
     stop.set()
     changes.stop()
     print(json.dumps({"first_build": first, "first_search": first_search, "latencies": latencies,
-                      "rebuilds": rebuilds, "quick": quick, "search_after": search_after, "title_edit": title_edit,
+                      "rebuilds": rebuilds, "rendered": rendered, "search_after": search_after, "title_edit": title_edit,
                       "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
@@ -138,7 +138,7 @@ def bench(pages: int, edits: int) -> dict:
                            capture_output=True, text=True, check=True)
     watched = json.loads(child.stdout)
     return {"pages": pages, "cold_s": cold, "cold_mib": cold_mib, "unchanged_s": warm, "unchanged_mib": warm_mib,
-            "edited_s": edited, "edited_mib": edited_mib, "quick": watched["quick"],
+            "edited_s": edited, "edited_mib": edited_mib, "rendered": watched["rendered"],
             "search_after_s": watched["search_after"],
             "edit_median_ms": statistics.median(watched["latencies"]) * 1000,
             "edit_worst_ms": max(watched["latencies"]) * 1000,
@@ -164,7 +164,7 @@ def main() -> int:
               f"| {r['edit_median_ms']:.0f} ms / {r['edit_worst_ms']:.0f} ms | {r['rebuild_median_ms']:.0f} ms "
               f"| {r['search_after_s']:.1f} s | {r['title_edit_s']:.1f} s | {r['cold_mib']:.0f} / {r['unchanged_mib']:.0f} / "
               f"{r['watch_mib']:.0f} MiB |", flush=True)
-        print(f"<!-- {pages}: quick rebuilds per edit: {r['quick']} -->", flush=True)
+        print(f"<!-- {pages}: outputs rendered per edit: {r['rendered']} -->", flush=True)
     return 0
 
 

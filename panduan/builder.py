@@ -21,9 +21,9 @@ from .i18n import check_translations, load_catalogues, localize, ordered
 from .linkcheck import LinkChecker, check_links
 from .ical import CALENDAR_KEYS
 from .living import Living, check_message_links
-from .load import Source, load_tree
+from .load import load_tree
 from .model import Guide
-from .offline import check_offline, service_worker
+from .offline import check_offline, layout as offline_layout, service_worker
 from .phases import NAME_KEYS, Clock, check_phases_used, clock, publish, resolve_phases
 from .results import official
 from .plan import SERVICE_WORKER, TITLE_KEYS, Plan, fact_check_url, plan_site
@@ -43,40 +43,7 @@ class Built:
     files: dict[str, bytes]
     warnings: list[Problem]
     clock: Clock
-    parts: Parts   # what a body-only edit can reuse (quick.py)
-
-
-@dataclass
-class Parts:
-    """The working parts of a successful build that a later body-only edit can reuse (quick.py).
-
-    The model holds no Markdown bodies: only the conversion of each page reads
-    one, from `sources`."""
-    root: Path
-    strict: bool
-    drafts: bool
-    sources: dict[str, Source]        # every file loaded, by path
-    living: Living                    # with the git dates shown as "last updated" (living.history)
-    dates_outside: frozenset[str]     # git dates read outside the traced renderings: before
-                                      # them (by every output), and by the files made in code
-    dates_read: dict[str, tuple[str, ...]] | None   # output URL -> git dates its rendering read
-                                      # (traced by the cache; None: built without one, unknown)
-    targets: LinkTargets
-    renderer: Renderer
-    links: LinkChecker
-    early: tuple[Problem, ...]        # problems of loading, checking, modelling and planning
-    late: dict[str, dict[str, tuple[Problem, ...]]]   # "prose"/"render"/"links" -> output URL -> problems
-
-    def problems(self) -> Report:
-        """The build's report, as the full build adds its problems: the early ones, then stage by stage."""
-        report = Report.starting_with(self.early)
-        for stage in LATE_STAGES:
-            for problems in self.late[stage].values():
-                report.extend(problems)
-        return report
-
-
-LATE_STAGES = ("prose", "render", "links")
+    rendered: int   # outputs rendered, or recalled from the store, rather than reused from the last build as they were
 
 
 def make_site(root: Path, now: dt.datetime, strict: bool = False, drafts: bool = False,
@@ -100,9 +67,93 @@ def make_site(root: Path, now: dt.datetime, strict: bool = False, drafts: bool =
 def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, memo: Memo,
                search: bool, report: Report, progress: Progress) -> Built:
     with progress.stage("load") as stage:
-        tree = load_tree(root, report, memo.parse, content.FILES)
+        tree = memo.load(root, report, lambda report: load_tree(root, report, memo.parse, content.FILES))
         stage.done = len(tree.files)
     checking = progress.begin("check", len(tree.files))
+    memo.begin(root, tree)
+    if report.problems:   # loading found some: the model's are reported with them, as one list
+        modelled = memo.model_unremembered(_model, root, tree, now, strict, drafts, report)
+    else:
+        modelled, problems = memo.model(_model, root, tree, now, strict, drafts)
+        report.extend(problems)
+    guides, catalogues, moment_clock, plan = modelled.guides, modelled.catalogues, modelled.clock, modelled.plan
+    default = catalogues.default
+    guide = guides[default]
+    progress.end(checking)
+
+    def report_for(counter):
+        """The report of each output, asked once per output, which `counter` (a progress stage) counts."""
+        def one(output):
+            counter.tick()
+            return report
+        return one
+
+    # each late stage does the outputs the memo has no result for (all of them without a last build)
+    prose = Prose(modelled.targets, report, tree.files)
+    target_key = memo.targets_digest(modelled.targets, plan)
+    shown = [o for o in plan.outputs if o.page is not None]
+    with progress.stage("convert", len(shown), "pages") as stage:
+        todo, bodies = memo.todo("prose", shown, report)
+        stage.done += len(bodies)
+        prose.prepare(memo.unconverted(todo, target_key))   # on every core, if many
+        for o in todo:
+            stage.tick()
+            bodies[o.url] = memo.convert(prose, o, target_key, functools.partial(plan.localize, lang=o.lang))
+    report.raise_if_failed(strict)
+    timelines = {lang: timeline(guides[lang], now) for lang in guides}
+    moment = timelines[default]
+    living = Living(root, guides, catalogues, moment_clock, plan)
+    with living.history.recording() as dated:   # git dates read here are read for every output
+        names = living.contexts()
+    memo.set_moment(moment_clock, living.history, drafts, dated)
+    renderer = Renderer(root / "templates", guides, catalogues, timelines, plan, bodies,
+                        names, memo.bytecode, functools.partial(memo.per_model, "views"))
+    templated = [o for o in plan.outputs if o.template]   # the others are made in code
+    with progress.stage("render", len(templated), "outputs") as stage:
+        todo, kept = memo.todo("render", templated, report)
+        stage.done += len(kept)
+        rendered = renderer.render_all(todo, report_for(stage), memo.render, living.history)
+        files = {o.file: kept[o.url] if o.url in kept else rendered[o.file]
+                 for o in templated if o.url in kept or o.file in rendered}   # in the plan's order
+        files.update(memo.made_in_code(living.files, living.files_read()))
+    indexing = _start_search(indexed_pages(plan, files), memo) if search else None   # Pagefind works while links are checked
+    links = LinkChecker(plan, guide.config.base_url, renderer.scanned)
+    pages = [o for o in plan.outputs if o.file.endswith(".html") and o.file in files]
+    with progress.stage("link check", len(pages), "pages") as stage:
+        todo, checked = memo.todo("links", pages, report)
+        stage.done += len(checked)
+        check_links(todo, files, links, report_for(stage), memo.links)
+    try:
+        report.raise_if_failed(strict)
+    except ContentError:
+        if indexing:
+            indexing.cancel()
+        raise
+    if indexing:
+        with progress.stage("search index", sum(1 for name in files if name.endswith(".html")), "pages"):
+            files.update(indexing.result())
+    files[urls.file_for(SERVICE_WORKER)] = service_worker(
+        guide.config, plan, files, memo.per_model("offline layout", lambda: offline_layout(guide.config, plan)),
+        memo.per_model("offline digests", dict))
+    memo.succeeded()
+    return Built(guide, plan, moment, files, report.warnings, moment_clock, len(rendered))
+
+
+@dataclass(frozen=True)
+class Modelled:
+    """What checking and modelling the loaded tree makes: everything before the prose."""
+    guides: dict[str, Guide]          # by language, the default first; only what is shown at `now`
+    catalogues: object                # i18n.Catalogues
+    clock: Clock                      # the stretch of time in which none of this changes
+    plan: Plan
+    targets: LinkTargets
+
+
+def _model(root: Path, tree, now: dt.datetime, strict: bool, drafts: bool, report: Report) -> Modelled:
+    """Check and model the tree, plan the site; raises ContentError on problems (with `strict`, warnings too).
+
+    A function of the files' front matter and data (not of Markdown bodies, but of whether one is
+    blank), of templates/ and static/, and of the stretch of time `now` is in (cache.py remembers it)."""
     guide = build_guide(tree, report, content.FILES)
     report.raise_if_failed(strict)   # nothing more can be checked without a sound model
     spans = resolve_phases(guide, report)
@@ -122,86 +173,17 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, memo: M
     _check_nav(guide, plan, report, hidden)
     check_message_links(guide, plan, hidden, report)
     check_offline(guide.config, plan, report)
-    progress.end(checking)
-    early = tuple(report.problems)
-    late: dict[str, dict[str, tuple[Problem, ...]]] = {stage: {} for stage in LATE_STAGES}
-
-    def report_for(stage: str, counter=None):
-        """Each output's problems of a late stage in a report of its own (and the build's), remembered;
-        asked once per output, which `counter` (a progress stage) counts."""
-        def one(output):
-            if counter is not None:
-                counter.tick()
-            return _OutputReport(report, late[stage], output.url)
-        return one
-
     targets = LinkTargets(
         page_urls={**{p.path: urls.page_url(page.slug) for page in guide.pages for p in (page, *page.translations)},
                    **{c.path: fact_check_url(check.slug) for check in guide.fact_checks
                       for c in (check, *check.translations)}},
         site_urls=plan.urls(), static_files=plan.static_urls(), hidden=hidden)
-    prose = Prose(targets, report, tree.files)
-    memo.begin(root, tree)
-    target_key = memo.targets_digest(targets, plan)
-    shown = [o.page for o in plan.outputs if o.page is not None]
-    prose.prepare(memo.unconverted(shown, target_key))   # on every core, if many
-    bodies = {}
-    with progress.stage("convert", sum(1 for o in plan.outputs if o.page is not None), "pages") as stage:
-        for o in plan.outputs:
-            if o.page is not None:
-                prose.report = report_for("prose", stage)(o)
-                localizer = functools.partial(plan.localize, lang=o.lang)
-                bodies[o.url] = memo.convert(prose, o, target_key, localizer)
-    prose.report = report
-    report.raise_if_failed(strict)
-    timelines = {lang: timeline(guides[lang], now) for lang in guides}
-    moment = timelines[default]
-    living = Living(root, guides, catalogues, moment_clock, plan)
-    names = living.contexts()   # before set_moment: git dates read here are read for every output
-    memo.set_moment(moment_clock, living.history, drafts)
-    renderer = Renderer(root / "templates", guides, catalogues, timelines, plan, bodies,
-                        names, memo.bytecode)
-    with progress.stage("render", sum(1 for o in plan.outputs if o.template), "outputs") as stage:
-        files = renderer.render_all(report_for("render", stage), memo.render, living.history)
-        files.update(living.files())
-    dates_outside = frozenset(living.history.read)   # the renderings' own reads are the cache's (dates_read)
-    indexing = _start_search(indexed_pages(plan, files), memo) if search else None   # Pagefind works while links are checked
-    links = LinkChecker(plan, guide.config.base_url, renderer.scanned)
-    with progress.stage("link check", sum(1 for name in files if name.endswith(".html")), "pages") as stage:
-        check_links(plan, files, links, report_for("links", stage), memo.links)
-    try:
-        report.raise_if_failed(strict)
-    except ContentError:
-        if indexing:
-            indexing.cancel()
-        raise
-    if indexing:
-        with progress.stage("search index", sum(1 for name in files if name.endswith(".html")), "pages"):
-            files.update(indexing.result())
-    files[urls.file_for(SERVICE_WORKER)] = service_worker(guide.config, plan, files)
-    parts = Parts(root, strict, drafts, tree.files, living, dates_outside, memo.dates_read,
-                  targets, renderer, links, early, late)
-    return Built(guide, plan, moment, files, report.warnings, moment_clock, parts)
+    return Modelled(guides, catalogues, moment_clock, plan, targets)
 
 
 def _start_search(files: dict[str, bytes], memo: Memo) -> Indexing:
     """The search index of the rendered pages, made in the background (remembered where it can be)."""
     return Indexing(lambda cancelled: memo.search(files, functools.partial(search_files, cancelled=cancelled)))
-
-
-class _OutputReport(Report):
-    """One output's problems in one late stage: kept in `stage[url]`, in order, and added to the build's report."""
-
-    def __init__(self, build: Report, stage: dict, url: str):
-        super().__init__()
-        self.build, self.stage, self.url = build, stage, url
-        stage.setdefault(url, ())
-
-    def _keep(self, problem: Problem) -> None:
-        if problem not in self._seen:
-            super()._keep(problem)
-            self.stage[self.url] += (problem,)
-            self.build.extend((problem,))
 
 
 def build(root: Path, out: Path, now: dt.datetime, strict: bool = False, drafts: bool = False,

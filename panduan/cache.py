@@ -1,29 +1,34 @@
 """Cache: remember the build's work, keyed by exactly what it read.
 
 An incremental rebuild is the ordinary build (`builder.make_site`) with a
-`Memo` passed in; there is no second code path. One `Memo` per build, over
-the persistent `Store` (store.py): every stage that is worth remembering is
-`memo.stage(name, key, fn, ...)`, which returns the stage's value and the
-problems it reported, remembered under a key that is a digest of everything
-the result depends on, or computed. `NullMemo` computes every stage (`check`
-and `--no-cache`). The stages and their keys:
+`Memo` passed in; there is no second code path, in `build.py` or in watch
+mode. One `Memo` per build, over the persistent `Store` (store.py): every
+stage that is worth remembering is `memo.stage(name, key, fn, ...)`, which
+returns the stage's value and the problems it reported, remembered under a
+key that is a digest of everything the result depends on, or computed.
+`NullMemo` computes every stage (`check` and `--no-cache`). The stages and
+their keys:
 
 - the whole site (cli.py: an unchanged `build.py` leaves the site alone):
   the engine, the settings, every source file's content and the git dates
   (`tree_key`); valid while `now` is in the site's stretch of unchanging time
   and the output folder holds exactly what was written (`Site`);
 - parsing a file (load): the file's path and text;
-- converting a page's Markdown (prose): its path, body, first body line and
-  the link targets (every page address, planned URL, static file); one entry
-  serves every language showing the body (addresses are filled in per output);
+- checking, modelling and planning (`model`): what every file but the
+  Markdown bodies holds (a page's front matter, where its body starts and
+  whether it is blank; every YAML file; every other file under templates/,
+  static/... : `begin`), the settings, valid while `now` stays in the
+  model's stretch of unchanging time (phases.Clock: [since, next_change));
+- converting a page's Markdown (prose): its path, its file's text, first
+  body line and the link targets (every page address, planned URL, static
+  file); one entry serves every language showing the body (addresses are
+  filled in per output);
 - rendering an output (render): the *shared* digest below, the output's own
-  fields, the Markdown bodies it declares (its page, and the pages named in
-  `Output.inputs`; "*" means all), its page's title and summary, the other
-  pages' titles and summaries its templates were seen reading
-  (traced), the git dates ("last updated") it was seen reading (traced
-  through history.History), and the moment (`set_moment`): the stretch of
-  time in which nothing time-dependent changes (phases.Clock: [since,
-  next_change)) and whether drafts are shown;
+  fields, its page's body, title and summary, the other pages' titles and
+  summaries its templates were seen reading (traced through views.py), the
+  git dates ("last updated") it was seen reading (traced through
+  history.History), and the moment (`set_moment`): the stretch of time in
+  which nothing time-dependent changes and whether drafts are shown;
 - link-checking a rendered file: the key of its rendering, its address and
   the set of files in the site.
 
@@ -39,23 +44,32 @@ page's body, title or summary re-renders that page and the outputs seen
 reading it (the home page and /cari/ list every page; the footer, the first
 twelve).
 
-To declare a new output: put the Markdown pages whose body it reads in
-`inputs` ("*" for all of them). Everything else it could read is in the
-shared digest already (the model holds no Markdown: templates see a body
-only converted, by their output's page); and outputs made outside
-`Renderer.render_all` (feeds, indexes) are not cached at all. Titles and
-summaries are traced where templates read them (`page.title`,
-`page['title']`, `map(attribute='title')`...): Python code called while
-rendering must not read another page's title or summary itself, but be
-passed it by the template.
+A template sees one Markdown body, its output's page's, converted (`body`):
+the model holds none. Everything else it could read is in the shared digest
+or traced; outputs made outside `Renderer.render_all` (calendars, the
+worker) are made again unless the model and what they read are the same
+(`made_in_code`). Titles and summaries are traced where templates read them
+(`page.title`, `page['title']`, `map(attribute='title')`...): Python code
+called while rendering must not read another page's title or summary
+itself, but be passed it by the template.
+
+Within one process (watch mode), a build also keeps its results per output
+for the next (`_Kept`), so that after a small edit nothing else is looked
+at: the model stage is one lookup; each late stage (`todo`) redoes only the
+outputs showing a page whose text changed, the renderings that read a git
+date that moved, and the link checks of what was rendered again; and
+`load`, told by the file-system monitor which paths changed (watch.py),
+reads only those files. Digesting thousands of outputs' keys would take
+longer than the edit's own work.
 
 The store can be saved to a folder (`python build.py` uses ROOT/.cache/panduan)
 and loaded by the next run, as data only (store.py: versioned, every entry
 checksummed and its shape checked when read): a missing, damaged, hostile or
 outdated file, or one tracked by git, costs a rebuild, never a wrong page.
-Parsed files stay in memory (they are objects, and parsing is quick); every
-other stage's results are saved (`CODECS`). Entries used by neither of the
-last two builds are dropped.
+Parsed files and the model stay in memory (they are objects: parsing is quick,
+and the model is made again from them); every other stage's results are saved
+(`CODECS`). Entries used by neither of the last two builds, nor behind results
+kept for the next, are dropped.
 """
 from __future__ import annotations
 
@@ -73,9 +87,9 @@ from markupsafe import Markup
 
 from . import store
 from .history import git_dates
-from .load import PAGES_DIR, YamlList, YamlMap
+from .load import PAGES_DIR, YamlList, YamlMap, load_markdown, load_yaml
 from .problems import Problem, Report
-from .sourcefiles import SourceRefused, read_source, source_paths
+from .sourcefiles import SourceRefused, read_source, refusal, source_paths
 from .store import Codec, Store
 from .views import PRESENTED
 
@@ -85,12 +99,10 @@ LIBRARIES = ("jinja2", "markupsafe", "pyyaml", "markdown", "python-frontmatter",
 
 
 def digest(*parts) -> str:
-    hasher = hashlib.blake2b(digest_size=20)
-    for part in parts:
-        data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass")
-        hasher.update(len(data).to_bytes(8, "little"))
-        hasher.update(data)
-    return hasher.hexdigest()
+    """The digest of `parts` in order, each prefixed by its length (no two lists of parts join alike)."""
+    encoded = [part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass") for part in parts]
+    return hashlib.blake2b(b"".join(piece for data in encoded for piece in (len(data).to_bytes(8, "little"), data)),
+                           digest_size=20).hexdigest()
 
 
 def engine_digest() -> str:
@@ -124,14 +136,26 @@ class Memo:
     result (its value and the problems it reported), remembered or computed. The build asks it
     for every stage it memoises; `NullMemo` computes every one (`check`, `--no-cache`)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, changed=None) -> None:
+        """`changed`: the paths a file-system monitor saw change since the store's last build
+        (watch.py), or None (unknown: every file is looked at)."""
         self.store = store
+        self.changed = None if changed is None else {Path(path) for path in changed}
         self.engine = store.header["engine"]
         self.file_digests = store.memory.setdefault("file_digests", {})
         self.shared = ""
         self.moment = ""
         self._link_context: tuple = (None, "")
-        self.dates_read: dict[str, tuple[str, ...]] | None = {}   # output URL -> git dates its rendering read
+        self.parse_keys: dict[str, str] = {}   # path -> the key its parsed Source is remembered under
+        self.model_key: str | None = None      # what the model was made of (None: not remembered)
+        self.only_loaded_changed = False
+        # the last successful build's results per output, and what they were made of (`_Kept`)
+        self.previous: _Kept = store.memory.get("kept") or _Kept()
+        self.kept = _Kept()
+        self.same_model = self.same_moment = False   # as the last build's
+        self.changed_pages: set[str] = set()          # files whose text changed since the last build
+        self.changed_dates: set[str] = set()          # files whose git date moved since the last build
+        self.rerendered: set[str] = set()             # outputs not reused by `todo("render", ...)`
 
     @property
     def bytecode(self):
@@ -147,76 +171,201 @@ class Memo:
             (self.store.misses if found is None else self.store.hits)[name] += 1
         return found
 
-    def stage(self, name: str, key: str, fn, *args, valid=None, fresh=None) -> tuple[object, tuple[Problem, ...]]:
+    def stage(self, name: str, key: str, fn, *args, valid=None) -> tuple[object, tuple[Problem, ...]]:
         """(value, problems) of `fn(*args, report)`: remembered under (name, key) if `valid(value)`
-        (default: always), else computed and remembered. `fresh(result)` copies a result that
-        later stages change in place (parsed files), going in and coming out."""
+        (default: always), else computed and remembered."""
         found = self.recall(name, key)
         if found is not None and (valid is None or valid(found[0])):
-            return fresh(found) if fresh else found
+            return found
         report = Report()
         found = (fn(*args, report), tuple(report.problems))
         if found[0] is not None:   # None: stopped (a cancelled search index), nothing to remember
-            self.store.put(name, key, fresh(found) if fresh else found)
+            self.store.put(name, key, found)
         return found
 
+    def succeeded(self) -> None:
+        """The build made its site: the next one may reuse its results per output (`_Kept`)."""
+        if self.model_key is not None:
+            self.store.memory["kept"] = self.kept
+
     def finish(self) -> None:
-        """The build is over (see Store.finish)."""
-        self.store.finish()
+        """The build is over (see Store.finish): the store entries behind what the last successful
+        build kept for the next are held."""
+        kept = self.store.memory.get("kept") or _Kept()
+        self.store.finish(lambda: (entry for results in kept.results.values()
+                                   for entries in results.entries.values() for entry in entries))
+
+    def todo(self, stage: str, outputs: list, report: Report) -> tuple[list, dict]:
+        """(the outputs whose `stage` ("prose", "render", "links") must be done, {URL: result} of the
+        others), the last build's results reused where nothing they read changed, their problems
+        added to `report`. Within one model (and for renderings, one moment: `same_moment`),
+        what changes an output's result is known per output: its page's text (`changed_pages`),
+        the git dates its rendering read (`changed_dates`), and for a link check its rendering;
+        so after a small edit only a few outputs are done again, without a look at the others."""
+        last = self.kept.results[stage]
+        if not (self.same_moment if stage == "render" else self.same_model) or not last.values:
+            stale = None
+        else:
+            stale = {url for path in self.changed_pages for url in self.kept.by_page.get(path, ())}
+            if stage == "render" and self.changed_dates:
+                stale |= {url for url, dated in last.read.items() if not self.changed_dates.isdisjoint(dated)}
+            elif stage == "links":
+                stale |= self.rerendered
+        todo = [o for o in outputs if stale is None or o.url in stale or o.url not in last.values]
+        if stage == "render":
+            self.rerendered = {o.url for o in todo}
+        if stale is None:
+            return todo, {}
+        for url, problems in last.problems.items():
+            if url not in stale:
+                report.extend(problems)
+        return todo, {url: value for url, value in last.values.items() if url not in stale}
 
     # -- load ----------------------------------------------------------------
 
     def parse(self, relative: str, text: str, parse, report: Report):
-        """Memo for `load.load_tree`: a fresh copy of the parsed Source (later stages convert it in place)."""
-        key = digest("parse", self.engine, relative, parse.__name__, text)
-        source, problems = self.stage("parse", key, parse, relative, text, fresh=copy.deepcopy)
+        """Memo for `load.load_tree`: the parsed Source, the same object for the same text (nothing
+        changes it: the model reads copies, `model`)."""
+        key = self.parse_keys[relative] = digest("parse", self.engine, relative, parse.__name__, text)
+        source, problems = self.stage("parse", key, parse, relative, text)
         report.extend(problems)
         return source
+
+    def load(self, root: Path, report: Report, load):
+        """`load(report)` (load.load_tree), or, when the file-system monitor saw only files of the
+        last load change (each still an ordinary file, and that load found no problem), that
+        load's tree with just those files read again."""
+        last = self.store.memory.get("loaded")
+        edited = self._edited(root, last)
+        if edited is not None:
+            files, parse_keys, read = dict(last[1].files), dict(last[2]), Report()
+            for relative in sorted(edited):
+                reader = load_markdown if relative.endswith(".md") else load_yaml
+                files[relative] = reader(root, relative, read, self.parse)
+            if not read.problems and all(files.values()):
+                self.parse_keys = {**parse_keys, **self.parse_keys}
+                tree = dataclasses.replace(last[1], files=files)
+                self.store.memory["loaded"] = (root, tree, dict(self.parse_keys))
+                self.only_loaded_changed = True
+                return tree
+            self.parse_keys = {}
+        self.only_loaded_changed = False
+        tree = load(report)
+        self.store.memory["loaded"] = (root, tree, dict(self.parse_keys)) if not report.problems else None
+        return tree
+
+    def _edited(self, root: Path, last) -> set[str] | None:
+        """The files of the last load that the monitor saw change, if nothing else did, else None."""
+        if self.changed is None or last is None or last[0] != root:
+            return None
+        edited = set()
+        for path in self.changed:
+            try:
+                relative = path.resolve().relative_to(root.resolve()).as_posix()
+            except (ValueError, OSError):
+                return None
+            if relative not in last[1].files or not relative.endswith((".md", ".yaml")) \
+                    or refusal(root, relative) is not None or not (root / relative).is_file():
+                return None
+            edited.add(relative)
+        return edited
+
+    # -- check, model and plan -----------------------------------------------
+
+    def model(self, fn, root: Path, tree, now: dt.datetime, strict: bool, drafts: bool):
+        """(value, problems) of `fn(root, tree, now, strict, drafts, report)` (builder._model), a
+        function of what every file but the Markdown bodies holds (`begin`), the settings and the
+        stretch of time `now` is in: remembered in memory while `now` stays in its clock's stretch."""
+        key = digest("model", self.model_inputs, str(root), strict, drafts)
+        found = self.stage("model", key, lambda report: fn(root, _copied(tree), now, strict, drafts, report),
+                           valid=lambda modelled: modelled.clock.holds(now))
+        clock = found[0].clock
+        self.model_key = digest(key, clock.since or "-", clock.next_change or "-")
+        last = self.previous
+        self.same_model = last.model_key == self.model_key
+        self.changed_pages = {path for path, key in self.parse_keys.items() if last.parse_keys.get(path) != key}
+        if self.same_model:
+            self.kept = _Kept(self.model_key, dict(self.parse_keys), last.by_page, last.targets, last.code,
+                              {stage: results.carried() for stage, results in last.results.items()})
+        else:
+            self.kept = _Kept(self.model_key, dict(self.parse_keys), _by_page(found[0].plan))
+        return found
+
+    def model_unremembered(self, fn, root: Path, tree, *args):
+        """`fn(root, tree, *args)` on copies of the tree's files (loading found problems: the
+        model's are reported with them, so not remembered apart)."""
+        return fn(root, _copied(tree), *args)
 
     # -- what every output reads -------------------------------------------
 
     def begin(self, root: Path, tree) -> None:
-        """Digest everything but page bodies, once per build (see the module's notes)."""
-        parts = [self.engine]
+        """Digest what the model reads (every file but the Markdown bodies: `model_inputs`) and
+        what every rendering reads (that, but not the pages' PRESENTED words: `shared`), once per
+        build, from what each file's text gave the last time it was seen (see the module's notes)."""
+        derived = self.store.memory.get("derived", {})
+        self.store.memory["derived"] = kept = {}
+        model_parts, shared_parts = [self.engine], [self.engine]
         self.presented: dict[tuple[str, str], str] = {}
         for relative, source in sorted(tree.files.items()):   # every file the build loaded
-            if source.body:
-                parts += [relative, "front", self._front(relative, source), source.body_line]
+            key = self.parse_keys.get(relative)
+            if key is None:   # refused or unreadable: reported, and not parsed
+                unparsed = digest(relative, "unparsed", source.text)
+                parts = (unparsed, unparsed, ())
             else:
-                parts += [relative, "text", source.text]
-        for path in source_paths(root):   # and every other file it might read
+                parts = kept[key] = derived.get(key) or self._derived(relative, source)
+            model_parts.append(parts[0])
+            shared_parts.append(parts[1])
+            self.presented.update(parts[2])
+        others = self._others(root, tree)   # each file's digests are of one length: joined, they read alike
+        self.model_inputs = digest("".join(model_parts), *others)
+        self.shared = digest("".join(shared_parts), *others)
+        self.read_digests: dict[tuple, str] = {}
+
+    def _others(self, root: Path, tree) -> list:
+        """Every other file the build might read (under templates/, static/...), by its digest;
+        the last build's list if the file-system monitor saw only loaded files change."""
+        last = self.store.memory.get("others")
+        if self.only_loaded_changed and last is not None and last[0] == root:
+            return last[1]
+        others = []
+        for path in source_paths(root):
             relative = path.relative_to(root).as_posix()
             if relative not in tree.files:
-                parts += [relative, self._file_digest(path) if path.is_file() else "not a file"]
-        self.shared = digest(*parts)
-        self.bodies = {path: source.body for path, source in tree.files.items() if path.endswith(".md")}
-        self.body_digests: dict[str, str] = {}
-        self.read_digests: dict[tuple, str] = {}
-        self.made_by: dict[int, tuple[bytes, str]] = {}   # rendered bytes -> the key that made them
-        self.dates_read = {}
+                others += (relative, self._file_digest(path) if path.is_file() else "not a file")
+        self.store.memory["others"] = (root, others)
+        return others
 
-    def _front(self, relative: str, source) -> str:
-        """A Markdown file's front matter as every rendering sees it. For a page, that is all
-        but the words it presents (PRESENTED): those are kept in `presented`, by (path, field),
-        and key only the renderings seen reading them (`render`)."""
+    def _derived(self, relative: str, source) -> tuple:
+        """The digests of what the model reads of a parsed file and of what every rendering reads
+        of it, and the PRESENTED words of a page, by (path, field): for `begin`."""
+        if not source.body:
+            whole = digest(relative, "text", source.text)
+            return whole, whole, ()
+        model = digest(relative, "front", source.front, source.body_line, source.ok, source.blank)
         data = source.data
         if not relative.startswith(PAGES_DIR + "/") or not isinstance(data, YamlMap):
-            return source.front
-        for name in PRESENTED:
-            self.presented[relative, name] = repr(_located(data.get(name)))
-        return repr(_located(data, leave_out=PRESENTED))
+            return model, digest(relative, "front", source.front, source.body_line), ()
+        presented = tuple(((relative, name), repr(_located(data.get(name)))) for name in PRESENTED)
+        return model, digest(relative, "front", repr(_located(data, leave_out=PRESENTED)), source.body_line), \
+            presented
 
-    def set_moment(self, clock, history, drafts: bool) -> None:
+    def set_moment(self, clock, history, drafts: bool, dated: set[str]) -> None:
         """What every rendering reads besides files: the stretch of time in which the
         output cannot change (phases.Clock: [since, next_change)), whether drafts are
-        shown, and the git dates ("last updated") read before rendering began. Keying by
+        shown, and the git dates ("last updated") read before rendering began (`dated`). Keying by
         the stretch rather than by `now` lets watch mode reuse renderings while the clock
         ticks; the dates a rendering reads itself are traced and key it alone (`render`)."""
         self.history = history
+        before = self.previous.dates
+        self.changed_dates = {path for path in before.keys() | history.last_commit.keys()
+                              if before.get(path) != history.last_commit.get(path)}
+        self.kept.dates = dict(history.last_commit)
         self.moment = digest(
             clock.since.isoformat() if clock.since else "-",
             clock.next_change.isoformat() if clock.next_change else "-",
-            *history.dates(history.read), "drafts" if drafts else "published")
+            *history.dates(dated), "drafts" if drafts else "published")
+        self.kept.moment = self.moment
+        self.same_moment = self.same_model and self.previous.moment == self.moment
 
     def search(self, files: dict[str, bytes], index) -> dict[str, bytes] | None:
         """Memo for `search.search_files`: the index is a function of the rendered HTML (None: cancelled)."""
@@ -250,26 +399,30 @@ class Memo:
 
     def targets_digest(self, targets, plan) -> str:
         """What a link in Markdown can resolve to: the link targets and each output's language versions."""
+        if self.same_model:
+            return self.kept.targets   # a function of the model
         versions = sorted(f"{o.url} {o.key} {o.lang}" for o in plan.outputs)
-        return digest(*sorted(targets.page_urls.items()), "|", *sorted(targets.site_urls), "|",
-                       *sorted(targets.static_files), "|", *versions)
+        self.kept.targets = digest(*sorted(targets.page_urls.items()), "|", *sorted(targets.site_urls), "|",
+                                   *sorted(targets.static_files), "|", *versions)
+        return self.kept.targets
 
-    def unconverted(self, pages, targets: str) -> list:
-        """The pages whose bodies `convert` would have to convert."""
-        return [page for page in pages if self.store.get("prose", self._prose_key(page, targets)) is None]
+    def unconverted(self, outputs, targets: str) -> list:
+        """The pages of `outputs` whose bodies `convert` would have to convert."""
+        return [o.page for o in outputs if self.store.get("prose", self._prose_key(o.page, targets)) is None]
 
     def _prose_key(self, page, targets: str) -> str:
-        return digest("prose", self.engine, targets, page.path, page.body_line, self.bodies[page.path])
+        return digest("prose", self.engine, targets, page.path, page.body_line, self.parse_keys[page.path])
 
     def convert(self, prose, output, targets: str, localize) -> Markup:
         """Memo for `Prose.convert`, replaying the problems it reported: one entry per body, shared
         by the languages that show it; `localize` is the plan's (a function of the planned URLs,
         in `targets`, and the output's language), applied per output (`Converted.at`)."""
-        page = output.page
-        key = self._prose_key(page, targets)
-        converted, problems = self.stage("prose", key, _converted, prose, page)
+        key = self._prose_key(output.page, targets)
+        converted, problems = self.stage("prose", key, _converted, prose, output.page)
         prose.report.extend(problems)
-        return converted.at(output.url, localize)
+        body = converted.at(output.url, localize)
+        self.kept.results["prose"].put(output.url, body, problems, (("prose", key),))
+        return body
 
     # -- render --------------------------------------------------------------
 
@@ -278,22 +431,14 @@ class Memo:
         fields = [f"{field.name}={getattr(output, field.name)!r}" for field in dataclasses.fields(output)
                   if field.name != "page"]
         page = output.page
-        declared = self._declared_bodies(output)
         own = [self.presented.get((page.path, name), "-") for name in PRESENTED] if page else []
         return digest("render", self.shared, *fields, page.path if page else "-", *own, self.moment,
-                       *(part for path in declared for part in (path, self._body_digest(path))))
+                       *self._declared_bodies(output))
 
-    def _declared_bodies(self, output) -> list[str]:
-        if "*" in output.inputs:
-            return sorted(self.bodies)
-        own = (output.page.path,) if output.page else ()
-        return sorted({*own, *output.inputs} & self.bodies.keys())
-
-    def _body_digest(self, path: str) -> str:
-        known = self.body_digests.get(path)
-        if known is None:
-            known = self.body_digests[path] = digest(self.bodies.get(path, "\0missing"))
-        return known
+    def _declared_bodies(self, output) -> tuple[str, ...]:
+        """The one Markdown body a rendering can read, its page's (the model holds none, and the
+        templates see only `body`), by the key of its file's text."""
+        return (output.page.path, self.parse_keys.get(output.page.path, "-")) if output.page else ()
 
     def render(self, output, render) -> bytes:
         """Memo for `Renderer.render` (template errors are raised, never remembered).
@@ -304,6 +449,12 @@ class Memo:
         valid while its rendering is still remembered; else the output is
         rendered again, traced.
         """
+        html, full, dated, entries = self._rendered(output, render)
+        self.kept.results["render"].put(output.url, html, (), entries, dated)
+        return html
+
+    def _rendered(self, output, render) -> tuple:
+        """(html, its full key, the git dates it read, its store entries), remembered or rendered."""
         key = self.render_key(output)
         made: list[tuple[bytes, str]] = []
 
@@ -316,20 +467,14 @@ class Memo:
 
         (dated, _), _ = self.stage("trace", key, self._traced, output, render, made, valid=remembered)
         html, full = made[0]
-        self.made_by[id(html)] = (html, full)
-        self.dates_read[output.url] = dated
-        return html
+        return html, full, dated, (("trace", key), ("render", full))
 
     def _traced(self, output, render, made: list, report: Report) -> tuple:
         """Render `output`, noting what it read; remember the rendering under its full key."""
-        shared_dates, self.history.read = self.history.read, set()
-        try:
-            with render.__self__.shown.recording() as seen:   # the pages' views note it (views.py)
-                html = render(output)
-            dated = tuple(sorted(self.history.read))
-            shown = tuple(sorted(seen - {(output.page.path, name) for name in PRESENTED if output.page}))
-        finally:
-            self.history.read = shared_dates
+        with self.history.recording() as read, render.__self__.shown.recording() as seen:   # views.py
+            html = render(output)
+        dated = tuple(sorted(read))
+        shown = tuple(sorted(seen - {(output.page.path, name) for name in PRESENTED if output.page}))
         full = self._full_key(self.render_key(output), dated, shown)
         self.store.put("render", full, (html, ()))
         made.append((html, full))
@@ -351,18 +496,38 @@ class Memo:
             found = self.read_digests[kind, read] = digest(repr(values()))
         return found
 
+    def per_model(self, name: str, make):
+        """`make()`, something the build makes of the model alone (the views templates read pages
+        through, the offline worker's layout...): made once per model."""
+        if name not in self.kept.code:
+            self.kept.code[name] = make()
+        return self.kept.code[name]
+
+    def made_in_code(self, make, inputs: tuple) -> dict[str, bytes]:
+        """`make()`, the files made in code (living.Living.files): reused from the last build if
+        the model and `inputs`, what else they read, are the same."""
+        kept = self.kept.code.get("files")
+        if kept is None or kept[0] != inputs:   # within the model
+            kept = self.kept.code["files"] = (inputs, make())
+        return kept[1]
+
     # -- link check ----------------------------------------------------------
 
     def links(self, output, html: bytes, context: tuple, check, report: Report) -> None:
         """Memo for checking one rendered file's links; `context` is (existing files, rooted prefix)."""
         if self._link_context[0] is not context:
-            self._link_context = (context, digest(*sorted(context[0]), "|", context[1]))
-        made_by = self.made_by.get(id(html))
-        rendering = made_by[1] if made_by and made_by[0] is html else digest(html)
+            last = self.store.memory.get("link_context")
+            if last is None or last[0] != context:
+                last = self.store.memory["link_context"] = (context, digest(*sorted(context[0]), "|", context[1]))
+            self._link_context = (context, last[1])
+        rendered = self.kept.results["render"]
+        made = rendered.entries.get(output.url) if rendered.values.get(output.url) is html else None
+        rendering = made[1][1] if made else digest(html)   # the key of the rendering that made it
         key = digest("links", self.engine, output.url, output.file, output.template,
                       output.page.path if output.page else "-", self._link_context[1], rendering)
         _, problems = self.stage("links", key, lambda local: check(output, html, local) or True)
         report.extend(problems)
+        self.kept.results["links"].put(output.url, True, problems, (("links", key),))
 
 
 class NullMemo(Memo):
@@ -371,14 +536,35 @@ class NullMemo(Memo):
     bytecode = None   # templates compiled afresh
 
     def __init__(self) -> None:
-        self.dates_read = None   # nothing traced: unknown
+        pass
 
-    def stage(self, name: str, key: str, fn, *args, valid=None, fresh=None) -> tuple[object, tuple[Problem, ...]]:
+    def stage(self, name: str, key: str, fn, *args, valid=None) -> tuple[object, tuple[Problem, ...]]:
         report = Report()
         return fn(*args, report), tuple(report.problems)
 
+    def succeeded(self) -> None:
+        pass
+
     def finish(self) -> None:
         pass
+
+    def load(self, root: Path, report: Report, load):
+        return load(report)
+
+    def model(self, fn, root: Path, tree, now: dt.datetime, strict: bool, drafts: bool):
+        return self.stage("model", "", fn, root, tree, now, strict, drafts)
+
+    def model_unremembered(self, fn, root: Path, tree, *args):
+        return fn(root, tree, *args)
+
+    def todo(self, stage: str, outputs: list, report: Report) -> tuple[list, dict]:
+        return list(outputs), {}
+
+    def made_in_code(self, make, inputs: tuple) -> dict[str, bytes]:
+        return make()
+
+    def per_model(self, name: str, make):
+        return make()
 
     def parse(self, relative: str, text: str, parse, report: Report):
         return parse(relative, text, report)
@@ -386,14 +572,14 @@ class NullMemo(Memo):
     def begin(self, root: Path, tree) -> None:
         pass
 
-    def set_moment(self, clock, history, drafts: bool) -> None:
+    def set_moment(self, clock, history, drafts: bool, dated: set[str]) -> None:
         pass
 
     def targets_digest(self, targets, plan) -> str:
         return ""
 
-    def unconverted(self, pages, targets: str) -> list:
-        return list(pages)
+    def unconverted(self, outputs, targets: str) -> list:
+        return [o.page for o in outputs]
 
     def convert(self, prose, output, targets: str, localize) -> Markup:
         return prose.convert(output.page, output.url, localize)
@@ -489,6 +675,60 @@ def _moment(value) -> str | None:
     if moment.utcoffset() is None:
         raise ValueError("a moment without a time zone")
     return moment.isoformat()
+
+
+@dataclasses.dataclass
+class _Results:
+    """One stage's result for each output (by URL) in a build, kept for the next (Memo.todo)."""
+    values: dict[str, object] = dataclasses.field(default_factory=dict)
+    problems: dict[str, tuple[Problem, ...]] = dataclasses.field(default_factory=dict)   # if any
+    entries: dict[str, tuple[tuple[str, str], ...]] = dataclasses.field(default_factory=dict)   # in the store
+    read: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)   # renderings: git dates read
+
+    def put(self, url: str, value, problems: tuple, entries: tuple, read: tuple = ()) -> None:
+        self.values[url], self.entries[url] = value, entries
+        if problems:
+            self.problems[url] = problems
+        else:
+            self.problems.pop(url, None)
+        if read or url in self.read:
+            self.read[url] = read
+
+    def carried(self) -> "_Results":
+        return _Results(dict(self.values), dict(self.problems), dict(self.entries), dict(self.read))
+
+
+@dataclasses.dataclass
+class _Kept:
+    """A successful build's results per output, for the next build in this process (Memo.todo),
+    and what they were made of: the model, each file's text, the git dates (against which the
+    next build finds the dates that moved) and the moment; made once per model: which outputs
+    show each page (`by_page`), the link targets' digest, the views and the files made in code."""
+    model_key: str | None = None
+    parse_keys: dict[str, str] = dataclasses.field(default_factory=dict)
+    by_page: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    targets: str = ""
+    code: dict[str, object] = dataclasses.field(default_factory=dict)
+    results: dict[str, _Results] = dataclasses.field(
+        default_factory=lambda: {stage: _Results() for stage in ("prose", "render", "links")})
+    dates: dict = dataclasses.field(default_factory=dict)
+    moment: str | None = None
+
+
+def _by_page(plan) -> dict[str, tuple[str, ...]]:
+    """The outputs (URLs) that show each page's text."""
+    found: dict[str, list[str]] = {}
+    for output in plan.outputs:
+        if output.page is not None:
+            found.setdefault(output.page.path, []).append(output.url)
+    return {path: tuple(found_urls) for path, found_urls in found.items()}
+
+
+def _copied(tree):
+    """The tree with copies of its parsed files: the model converts their data in place, and the
+    parsed files are remembered (Memo.parse)."""
+    return dataclasses.replace(tree, files={path: dataclasses.replace(source, data=copy.deepcopy(source.data))
+                                            for path, source in tree.files.items()})
 
 
 def _converted(prose, page, report: Report):

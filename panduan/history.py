@@ -16,6 +16,7 @@ period, voting day, results...) is in the feed of every build that follows it.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
@@ -107,11 +108,25 @@ class Update:
 
 @dataclass
 class History:
-    """The git dates of the guide's files. `read` collects the paths whose dates were
-    looked at: the cache (cache.py) keys each rendering by those dates only, and
-    quick.py re-renders the outputs that read a date that moved."""
+    """The git dates of the guide's files. A `recording` collects the paths whose dates were
+    looked at while it is open: the cache (cache.py) keys each rendering by those dates only.
+    Recordings nest (a rendering inside a worker's task): a read is noted in each open one."""
     last_commit: dict[str, dt.date]
-    read: set[str] = field(default_factory=set, compare=False)
+    _open: list[set[str]] = field(default_factory=list, compare=False, repr=False)
+
+    @contextlib.contextmanager
+    def recording(self):
+        """The paths whose dates were read while the block runs."""
+        reads: set[str] = set()
+        self._open.append(reads)
+        try:
+            yield reads
+        finally:
+            self._open.pop()
+
+    def note(self, paths) -> None:
+        for reads in self._open:
+            reads.update(paths)
 
     def dates(self, paths) -> tuple[str, ...]:
         """`path=date` (or `path=-` when unknown) of each path, sorted: for cache keys."""
@@ -120,7 +135,7 @@ class History:
 
     def last_commit_of(self, path: str) -> dt.date | None:
         """The date of the last commit touching `path` (None: unknown), noted as read."""
-        self.read.add(path)
+        self.note((path,))
         return self.last_commit.get(path)
 
     def updated(self, inputs: tuple[str, ...], page: Page | None, since: dt.date | None) -> dt.date | None:
@@ -128,7 +143,7 @@ class History:
         known); for outputs that follow the clock, no earlier than the last change of time."""
         if page is not None and page.updated is not None:
             return page.updated
-        self.read.update(inputs)
+        self.note(inputs)
         if not inputs or any(path not in self.last_commit for path in inputs):
             return None
         day = max(self.last_commit[path] for path in inputs)

@@ -103,10 +103,10 @@ class LinkChecker:
         return None if exists else target
 
 
-def check_links(plan: Plan, files: dict[str, bytes], checker: LinkChecker, report_for, memo=None) -> None:
-    """Check every rendered HTML file; `report_for(output)` is the report its problems go to;
+def check_links(outputs, files: dict[str, bytes], checker: LinkChecker, report_for, memo=None) -> None:
+    """Check the rendered HTML files of `outputs`; `report_for(output)` is the report its problems go to;
     `memo(output, html, context, check, report)` may remember results."""
-    for output in plan.outputs:
+    for output in outputs:
         html = files.get(output.file)
         if html is None or not output.file.endswith(".html"):
             continue

@@ -155,6 +155,10 @@ class Living:
             phase_timeline=phase_timeline(self.guides[lang], self.clock.phase.id),
         )
 
+    def files_read(self) -> tuple:
+        """What `files` reads besides the model: the schedule's git date and the stretch of time."""
+        return self.history.last_commit.get(SCHEDULE), self.clock.report()
+
     def files(self) -> dict[str, bytes]:
         """The files made in code: each language's calendars, and the one next-change report."""
         made = {}

@@ -18,7 +18,7 @@ import frontmatter
 import yaml
 
 from .problems import Report
-from .sourcefiles import SOURCE_FOLDERS, SourceRefused, inspect_sources, read_source, source_paths
+from .sourcefiles import SOURCE_FOLDERS, SourceRefused, inspect_sources, read_source
 
 
 class YamlMap(dict):

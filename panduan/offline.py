@@ -162,24 +162,15 @@ def kept_by_language(plan: Plan) -> dict[str, list[str]]:
     return kept
 
 
-# Watch mode remakes the worker after every edit, from the same plan and, but for the edited
-# pages, the same file objects: what depends on the plan alone is kept with the plan it was
-# made from, and each file's digest with the bytes it was taken of (held here, so `is` cannot
-# meet a reused id).
-_layouts: list[tuple[Config, Plan, _Layout]] = []
-_digests: dict[str, tuple[bytes, bytes]] = {}
-
-
 @dataclass(frozen=True)
-class _Layout:
-    kept: tuple[tuple[str, str, Path | None], ...]   # (address, output file, static source) to digest
-    lists: dict[str, str]                            # the worker's lists of addresses, as JSON
+class Layout:
+    """What the worker holds that depends on the plan alone (made once per plan: cache.py)."""
+    kept: tuple[tuple[str, str, Path | None, bytes], ...]   # (address, output file, static source, address
+                                                            # as the version's digest spells it) to digest
+    lists: dict[str, str]                                   # the worker's lists of addresses, as JSON
 
 
-def _layout(config: Config, plan: Plan) -> _Layout:
-    for known_config, known_plan, layout in _layouts:
-        if known_config is config and known_plan is plan:
-            return layout
+def layout(config: Config, plan: Plan) -> Layout:
     by_url = {output.url: output for output in plan.outputs}
     chosen = [by_url[item.link] for item in config.offline] or [by_url["/"]]
     offline = {o.lang: o.url for o in plan.outputs if o.key == OFFLINE_PAGE}
@@ -187,34 +178,34 @@ def _layout(config: Config, plan: Plan) -> _Layout:
     languages = kept_by_language(plan)
     assets = sorted(plan.assets.values())
     sources = {s.url: s.source for s in plan.static}
-    kept = tuple((url, urls.file_for(url), sources.get(url))
+    kept = tuple((url, urls.file_for(url), sources.get(url), url.encode() + b"\0")
                  for url in sorted(set(install).union(*languages.values())) + assets)
 
     def relative(paths):
         return json.dumps([urls.relative(SERVICE_WORKER, url) for url in paths], ensure_ascii=False)
 
-    layout = _Layout(kept, {
+    return Layout(kept, {
         "wait": WAIT_MS, "assets": relative(assets), "install": relative(install), "offline": json.dumps(
             {lang: urls.relative(SERVICE_WORKER, url) for lang, url in sorted(offline.items())}),
         "languages": "{" + ", ".join(f"{json.dumps(lang)}: {relative(paths)}"
                                      for lang, paths in sorted(languages.items())) + "}",
     })
-    _layouts[:] = [(config, plan, layout)]
-    return layout
 
 
-def _file_digest(url: str, data: bytes) -> bytes:
-    known = _digests.get(url)
-    if known is None or known[0] is not data:
-        known = _digests[url] = (data, hashlib.sha256(data).digest())
-    return known[1]
-
-
-def service_worker(config: Config, plan: Plan, files: dict[str, bytes]) -> bytes:
-    """The worker's source; the same plan and pages give the same bytes."""
-    layout = _layout(config, plan)
-    digest = hashlib.sha256(WORKER.encode())
-    for url, file, source in layout.kept:
+def service_worker(config: Config, plan: Plan, files: dict[str, bytes], made: Layout | None = None,
+                   digests: dict | None = None) -> bytes:
+    """The worker's source; the same plan and pages give the same bytes. `made` is the plan's
+    `layout`, if made already; `digests` (address -> (bytes, what the version digests of them)),
+    kept from an earlier build of the same plan, spares digesting the files that are the same
+    objects again (watch mode: all but the edited pages)."""
+    made = made or layout(config, plan)
+    digests = {} if digests is None else digests
+    parts = [WORKER.encode()]
+    for url, file, source, named in made.kept:
         data = source.read_bytes() if source is not None else files[file]
-        digest.update(url.encode() + b"\0" + _file_digest(url, data))
-    return (WORKER % {"version": json.dumps(digest.hexdigest()[:16]), **layout.lists}).encode("utf-8")
+        known = digests.get(url)
+        if known is None or known[0] is not data:
+            known = digests[url] = (data, named + hashlib.sha256(data).digest())
+        parts.append(known[1])
+    version = hashlib.sha256(b"".join(parts)).hexdigest()[:16]
+    return (WORKER % {"version": json.dumps(version), **made.lists}).encode("utf-8")

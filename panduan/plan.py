@@ -56,7 +56,7 @@ class Output:
     lang: str = "id"               # the language it is written in
     key: str = ""                  # its address in the default language: the same page in every language
 
-    @property
+    @functools.cached_property
     def file(self) -> str:
         return urls.file_for(self.url)
 

@@ -23,8 +23,8 @@ def announce(outcome: Outcome) -> None:
     if outcome.ok:
         if outcome.warnings:
             print(format_problems(list(outcome.warnings)), file=sys.stderr)
-        what = "page text only, " if outcome.quick else ""
-        print(f"built {len(outcome.site)} files ({what}search index follows) in {outcome.seconds * 1000:.0f} ms",
+        print(f"built {len(outcome.site)} files ({outcome.rendered} pages rendered, search index follows) "
+              f"in {outcome.seconds * 1000:.0f} ms",
               flush=True)
     else:
         print(format_problems(list(outcome.problems)), file=sys.stderr)

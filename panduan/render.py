@@ -229,7 +229,8 @@ class Alternate:
 class Renderer:
     def __init__(self, templates: Path, guides: dict[str, Guide], catalogues: Catalogues,
                  timelines: dict[str, Timeline], plan: Plan, bodies: dict[str, Markup],
-                 living: dict[str, LivingNames], bytecode_cache: jinja2.BytecodeCache | None = None):
+                 living: dict[str, LivingNames], bytecode_cache: jinja2.BytecodeCache | None = None,
+                 views=lambda make: make()):
         self.templates = templates
         self.env = environment(templates, bytecode_cache)
         self.env.globals.update(jsonld=structured.script, voting_event=structured.voting_event,
@@ -241,8 +242,10 @@ class Renderer:
         self.history: History | None = None   # while rendering (render_all)
         self.scanned: dict[str, tuple[bytes, frozenset[str]]] = {}   # file -> (bytes, links), if forked
         self._links = _Links()
-        self.shown = Shown()   # what renderings read of pages, through their views: the cache keys renderings by it
-        self.views = Views(guides, self.shown)
+        # what renderings read of pages, through their views: the cache keys renderings by it;
+        # `views(make)` may give those of the last build with the same model (cache.py)
+        self.views = views(lambda: Views(guides, Shown()))
+        self.shown = self.views.shown
         self._fragments = _Fragments(self.env, plan, self.shown)
         self._localized: dict[str, dict[str, str]] = {lang: {} for lang in guides}   # site path -> its version
         self._translators = {lang: _Translator(catalogues, lang) for lang in guides}
@@ -324,14 +327,13 @@ class Renderer:
         }
         return context
 
-    def render_all(self, report_for, memo=None, history: History | None = None) -> dict[str, bytes]:
-        """Render every output; template failures become problems in `report_for(output)`.
+    def render_all(self, outputs: list[Output], report_for, memo=None, history: History | None = None) -> dict[str, bytes]:
+        """Render `outputs` ({file: bytes}); template failures become problems in `report_for(output)`.
 
         `memo(output, render)` may return a remembered rendering (see cache.py); `history`
         holds the git dates renderings read. Many outputs are rendered on every core
         (render_pool.py), and then `scanned` holds the links found in each."""
         self.history = history
-        outputs = [output for output in self.plan.outputs if output.template]   # others are made in code
         if worth_forking(len(outputs)):
             rendered, self.scanned = render_forked(self, outputs, report_for, memo)
             return rendered

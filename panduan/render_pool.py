@@ -9,7 +9,7 @@ only looks them up.
 
 What a rendering *read* must come back too, because the cache keys each
 rendering by it (the pages' views note templates' reads of their titles and
-summaries, views.py, and history.History notes the git dates read): the worker
+summaries, views.py, and history.History the git dates read): the worker
 records the page fields and dates each rendering read, and the build's process
 hands the rendering to the memo (`memo(output, render)`) through a `render`
 that notes the same fields and dates again, in the renderer's views and the
@@ -25,6 +25,7 @@ by one in the build's process.
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import threading
@@ -38,37 +39,12 @@ from .problems import Report
 PARALLEL_FROM = 200   # renderings before a second process pays for its start
 MAX_PROCESSES = 4
 
-_FORKED = None   # (renderer, outputs, memo, reads) in the workers, inherited through fork
+_FORKED = None   # (renderer, outputs, memo) in the workers, inherited through fork
 
 
 def worth_forking(count: int) -> bool:
     return count >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 and threading.active_count() == 1 \
         and "fork" in multiprocessing.get_all_start_methods()
-
-
-class _Reads:
-    """The git dates one rendering read (in a worker); the pages' fields it read are its
-    renderer's views' (views.py)."""
-
-    def __init__(self) -> None:
-        self.dates: set[str] = set()
-
-    def watch(self, history: History | None) -> None:
-        """Note the dates `history` is asked for."""
-        if history is not None:
-            for name in ("last_commit_of", "updated"):
-                setattr(history, name, self._noting(history, getattr(history, name)))
-
-    def _noting(self, history: History, method):
-        def noted(*args, **kwargs):
-            outer, history.read = history.read, set()
-            try:
-                return method(*args, **kwargs)
-            finally:
-                self.dates |= history.read
-                outer |= history.read
-                history.read = outer
-        return noted
 
 
 class _Rendering:
@@ -97,27 +73,22 @@ class _Replay:
         for path, field in self.fields:
             self.shown.note(path, field)
         if self.history is not None:
-            self.history.read.update(self.dates)
+            self.history.note(self.dates)
         return self.html
-
-
-def _start_worker() -> None:
-    renderer, _, _, reads = _FORKED
-    reads.watch(renderer.history)
 
 
 def _render_forked(index: int):
     """In a worker: (bytes or None if the memo had them, links in them, problems, fields read, dates read)."""
-    renderer, outputs, memo, reads = _FORKED
+    renderer, outputs, memo = _FORKED
     output = outputs[index]
-    reads.dates = set()
     report, rendering = Report(), _Rendering(renderer)
-    with renderer.shown.recording() as fields:
+    history = renderer.history.recording() if renderer.history is not None else contextlib.nullcontext(set())
+    with history as dates, renderer.shown.recording() as fields:
         html = renderer.render_or_report(output, report, memo, rendering.render)
     if html is None or not rendering.called:
         return None, None, tuple(report.problems), (), ()
     return html, links_in(html) if output.file.endswith(".html") else None, (), \
-        tuple(sorted(fields)), tuple(sorted(reads.dates))
+        tuple(sorted(fields)), tuple(sorted(dates))
 
 
 def render_forked(renderer, outputs: list, report_for, memo) -> tuple[dict[str, bytes], dict]:
@@ -130,9 +101,9 @@ def render_forked(renderer, outputs: list, report_for, memo) -> tuple[dict[str, 
             pass   # reported by the renderings that use it
     processes = min(os.cpu_count() or 1, MAX_PROCESSES)
     rendered, scanned = {}, {}
-    _FORKED = (renderer, outputs, memo, _Reads())
+    _FORKED = (renderer, outputs, memo)
     try:
-        with multiprocessing.get_context("fork").Pool(processes, initializer=_start_worker) as pool:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
             results = pool.imap(_render_forked, range(len(outputs)), chunksize=max(1, len(outputs) // (processes * 8)))
             for output, (html, links, problems, fields, dates) in zip(outputs, results):
                 report = report_for(output)

@@ -14,7 +14,6 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from .i18n import LANGUAGES, Localized
 from .load import YamlList, YamlMap

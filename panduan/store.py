@@ -6,7 +6,7 @@ lives as long as the process (watch mode keeps one across builds) and can be
 saved to a folder and loaded by the next `build.py`. Each stage name has a
 `Codec` (to JSON-able data and back, checking the shape); a stage without
 one (parsed files: objects) is kept in memory only. Entries used by neither
-of the last two builds are dropped (`finish`).
+of the last two builds (nor held for the next one) are dropped (`finish`).
 
 Two files: the outermost entry (the whole site, see cli.py) in site.txt,
 read first and alone, so that an unchanged `build.py` reads a few kilobytes;
@@ -70,6 +70,7 @@ class Store:
         self.entries: dict[tuple[str, str], tuple] = {}
         self.used: set[tuple[str, str]] = set()
         self.previous: set[tuple[str, str]] = set()
+        self.swept = 0   # how many entries the last sweep (`finish`) kept
         self.unread = {SITE_FILE, CACHE_FILE} if folder is not None else set()   # files not yet read
         self.folder = folder
         self.memory: dict[str, object] = {}   # process state kept between builds (compiled templates...)
@@ -97,11 +98,15 @@ class Store:
                 self._read(file)
             return dict(self.entries)
 
-    def finish(self) -> None:
-        """End of one build: forget what neither this build nor the one before used."""
+    def finish(self, held=lambda: ()) -> None:
+        """End of one build: forget what neither this build nor the one before used, nor `held()`
+        holds (entries behind results a build kept for the next: cache.py). The forgetting waits
+        until a quarter more entries came (watch mode builds often, and adds little each time)."""
         with self.lock:
-            keep = self.used | self.previous
-            self.entries = {key: value for key, value in self.entries.items() if key in keep}
+            if not self.swept or len(self.entries) > self.swept * 1.25:
+                keep = self.used | self.previous | set(held())
+                self.entries = {key: value for key, value in self.entries.items() if key in keep}
+                self.swept = len(self.entries) or 1
             self.previous, self.used = self.used, set()
 
     def _read(self, file: str) -> None:

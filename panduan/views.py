@@ -104,6 +104,8 @@ class Views:
         """Change notes naming their page by its view."""
         known = self._updates.get(id(found))
         if known is None or known[0] is not found:
+            if len(self._updates) > 2 * len(self.guides):   # views kept for the next build (cache.py) keep
+                self._updates.clear()                         # only its notes, one set per language
             known = self._updates[id(found)] = (found, tuple(
                 dataclasses.replace(u, page=self.page(u.page)) if u.page is not None else u for u in found))
         return known[1]

@@ -2,12 +2,12 @@
 
 A `Session` owns one guide being edited: the store of earlier builds' results, what is on disk in
 the output folder, and the outcome of the last build (the last good site, or
-the problems of a bad edit). `rebuild()` redoes only the changed text when
-an edit touched nothing but pages' text (quick.py), else runs the ordinary
-build with a memo over the store (cache.py); when it succeeds, only the files that
-changed are written (write.update_site); when it fails, the output folder
-and the last good site stay as they were and the problems are kept for the
-preview's overlay.
+the problems of a bad edit). `rebuild(paths)` runs the ordinary build with a
+memo over the store (cache.py), told which paths the watcher saw change, so
+that it reads only those files again and redoes only what read them; when it
+succeeds, only the files that changed are written (write.update_site); when
+it fails, the output folder and the last good site stay as they were and the
+problems are kept for the preview's overlay.
 
 `Changes` collects file-system events from watchdog. Editors save in bursts
 and often by writing a temporary file and renaming it over the original, so
@@ -32,7 +32,6 @@ from .builder import Built, make_site
 from .cache import Memo, forget_files, new_store
 from .load import SOURCE_FOLDERS, is_editor_litter
 from .problems import ContentError, Problem
-from .quick import rebuild_bodies
 from .search import indexed_pages, search_files
 from .store import Store
 from .write import OutputRefused, update_site
@@ -52,7 +51,7 @@ class Outcome:
     problems: tuple[Problem, ...] = ()             # errors of this build (empty: it succeeded)
     warnings: tuple[Problem, ...] = ()
     seconds: float = 0.0
-    quick: bool = False                            # only changed page text was redone (quick.py)
+    rendered: int = 0                              # outputs not reused as they were (builder.Built.rendered)
 
     @property
     def ok(self) -> bool:
@@ -76,21 +75,19 @@ class Session:
     outcome: Outcome = field(default_factory=lambda: Outcome(0, {}))
     written: dict[str, bytes] | None = None
     changed: threading.Condition = field(default_factory=threading.Condition)
-    built: Built | None = None                     # the last good build, which quick.py builds on
+    built: Built | None = None                     # the last good build
     search: dict[str, bytes] = field(default_factory=dict)   # the search index written with the site
     search_stale: bool = False
 
     def rebuild(self, paths=()) -> Outcome:
-        """Build again (quick.py or the store keep it quick); publish the outcome to waiting browsers."""
+        """Build again after the watcher saw `paths` change (none: look at every file); publish the
+        outcome to waiting browsers."""
         started = time.perf_counter()
         forget_files(self.store, paths)
         previous = self.outcome
-        now = self.moment()
         try:
-            built = self._quick(paths, now) if previous.ok else None
-            quick = built is not None
-            if built is None:
-                built = make_site(self.root, now, self.strict, self.drafts, Memo(self.store), search=False)
+            built = make_site(self.root, self.moment(), self.strict, self.drafts, Memo(self.store, paths or None),
+                              search=False)
             self.written = update_site(self.out, built.files | self.search, built.plan.static, self.written)
             self.built, self.search_stale = built, True
         except ContentError as error:
@@ -102,22 +99,9 @@ class Session:
                               seconds=time.perf_counter() - started)
         else:
             outcome = Outcome(previous.generation + 1, self.written, (), tuple(built.warnings),
-                              time.perf_counter() - started, quick)
+                              time.perf_counter() - started, built.rendered)
         self._publish(outcome)
         return outcome
-
-    def _quick(self, paths, now: dt.datetime) -> Built | None:
-        """The build by quick.py when every changed path is a page's text, else None."""
-        if self.built is None or not paths:
-            return None
-        root = self.root.resolve()
-        changed = set()
-        for path in paths:
-            try:
-                changed.add(Path(path).resolve().relative_to(root).as_posix())
-            except ValueError:
-                return None
-        return rebuild_bodies(self.built, changed, now, self.strict, self.drafts)
 
     def refresh_search(self, cancelled: Callable[[], bool] = lambda: False) -> bool:
         """Remake the search index of the last good site and write it; False if `cancelled()` stopped it."""

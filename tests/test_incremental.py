@@ -135,7 +135,8 @@ def test_the_cache_on_disk_survives_damage_and_changes_nothing(tmp_path):
         assert tree_bytes(tmp_path / "out") == fresh
     warm = new_store(folder)
     build(root, tmp_path / "out", moment(), memo=Memo(warm))
-    assert set(warm.misses) == {"parse"}, "an unchanged tree should be built from the cache (parsing is not kept)"
+    assert set(warm.misses) == {"parse", "model"}, \
+        "an unchanged tree should be built from the cache (parsed files and the model, objects, are not kept)"
     assert set(warm.hits) == {"prose", "render", "trace", "links", "search"}
     assert tree_bytes(tmp_path / "out") == fresh
 
