@@ -28,6 +28,7 @@ it is best at: dates and numbers per locale (see `render`).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
@@ -95,15 +96,37 @@ class Localized:
 # --- Content --------------------------------------------------------------------------------
 
 def _walk(value, visit):
-    """Rebuild `value` with `visit` applied to every Localized inside dataclasses and tuples."""
+    """`value` with `visit` applied to every Localized inside dataclasses and tuples: rebuilt
+    where something inside changed, the same object where nothing did (the model is immutable)."""
+    kind = type(value)
+    if kind in _LEAVES:
+        return value
     if isinstance(value, Localized):
         return visit(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _walk(getattr(value, f.name), visit) for f in dataclasses.fields(value) if f.init}
-        return dataclasses.replace(value, **changes)
     if isinstance(value, tuple):
-        return tuple(_walk(item, visit) for item in value)
-    return value
+        items = tuple(_walk(item, visit) for item in value)
+        return value if all(new is old for new, old in zip(items, value)) else items
+    names = _fields(kind)
+    if names is None:
+        return value
+    changes = {}
+    for name in names:
+        old = getattr(value, name)
+        new = _walk(old, visit)
+        if new is not old:
+            changes[name] = new
+    return dataclasses.replace(value, **changes) if changes else value
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})
+
+
+@functools.cache
+def _fields(kind: type) -> tuple[str, ...] | None:
+    """The fields a dataclass's instances are made with, or None for other types."""
+    if not dataclasses.is_dataclass(kind):
+        return None
+    return tuple(f.name for f in dataclasses.fields(kind) if f.init)
 
 
 def check_translations(guide, default: str, report: Report) -> None:
