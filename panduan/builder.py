@@ -72,7 +72,7 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, memo: M
     checking = progress.begin("check", len(tree.files))
     memo.begin(root, tree)
     if report.problems:   # loading found some: the model's are reported with them, as one list
-        modelled = memo.model_unremembered(_model, root, tree, now, strict, drafts, report)
+        modelled = _model(root, tree, now, strict, drafts, report)
     else:
         modelled, problems = memo.model(_model, root, tree, now, strict, drafts)
         report.extend(problems)
@@ -120,7 +120,7 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, memo: M
     links = LinkChecker(plan, guide.config.base_url, renderer.scanned)
     pages = [o for o in plan.outputs if o.file.endswith(".html") and o.file in files]
     with progress.stage("link check", len(pages), "pages") as stage:
-        todo, checked = memo.todo("links", pages, report)
+        todo, checked = memo.todo("links", pages, report, links.context)
         stage.done += len(checked)
         check_links(todo, files, links, report_for(stage), memo.links)
     try:
@@ -134,7 +134,7 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, memo: M
             files.update(indexing.result())
     files[urls.file_for(SERVICE_WORKER)] = service_worker(
         guide.config, plan, files, memo.per_model("offline layout", lambda: offline_layout(guide.config, plan)),
-        memo.per_model("offline digests", dict))
+        memo.lasting("offline digests", dict))
     memo.succeeded()
     return Built(guide, plan, moment, files, report.warnings, moment_clock, len(rendered))
 

@@ -73,7 +73,6 @@ kept for the next, are dropped.
 """
 from __future__ import annotations
 
-import copy
 import dataclasses
 import datetime as dt
 import hashlib
@@ -152,7 +151,7 @@ class Memo:
         # the last successful build's results per output, and what they were made of (`_Kept`)
         self.previous: _Kept = store.memory.get("kept") or _Kept()
         self.kept = _Kept()
-        self.same_model = self.same_moment = False   # as the last build's
+        self.same_model = False   # as the last build's
         self.changed_pages: set[str] = set()          # files whose text changed since the last build
         self.changed_dates: set[str] = set()          # files whose git date moved since the last build
         self.rerendered: set[str] = set()             # outputs not reused by `todo("render", ...)`
@@ -195,22 +194,31 @@ class Memo:
         self.store.finish(lambda: (entry for results in kept.results.values()
                                    for entries in results.entries.values() for entry in entries))
 
-    def todo(self, stage: str, outputs: list, report: Report) -> tuple[list, dict]:
+    def todo(self, stage: str, outputs: list, report: Report, context: tuple = ()) -> tuple[list, dict]:
         """(the outputs whose `stage` ("prose", "render", "links") must be done, {URL: result} of the
         others), the last build's results reused where nothing they read changed, their problems
-        added to `report`. Within one model (and for renderings, one moment: `same_moment`),
-        what changes an output's result is known per output: its page's text (`changed_pages`),
-        the git dates its rendering read (`changed_dates`), and for a link check its rendering;
-        so after a small edit only a few outputs are done again, without a look at the others."""
+        added to `report`; `context` is the link check's (existing files, rooted prefix).
+
+        A stage's results are reused while what all of them read is the same (`_made_with`: the
+        link targets, the shared digest and the moment, the link context), and then each output's
+        while what it read alone is: its output and page's text, the git dates and other pages'
+        titles and summaries its rendering read, whether it was rendered again. Within one model
+        (the commonest build in watch mode, after an edit of a page's text) the outputs are the
+        same objects, so only those showing a changed text or a moved date are looked at."""
         last = self.kept.results[stage]
-        if not (self.same_moment if stage == "render" else self.same_model) or not last.values:
+        made_with = self._made_with(stage, context)
+        if last.made_with != made_with or not last.values:
+            self.kept.results[stage] = _Results(made_with)
             stale = None
-        else:
+        elif self.same_model:
             stale = {url for path in self.changed_pages for url in self.kept.by_page.get(path, ())}
-            if stage == "render" and self.changed_dates:
-                stale |= {url for url, dated in last.read.items() if not self.changed_dates.isdisjoint(dated)}
-            elif stage == "links":
-                stale |= self.rerendered
+        else:
+            changed = self._changed_presented() if stage == "render" else set()
+            stale = {o.url for o in outputs if not self._same(stage, o, last.made.get(o.url), changed)}
+        if stale is not None and stage == "render" and self.changed_dates:
+            stale |= {url for url, dated in last.read.items() if not self.changed_dates.isdisjoint(dated)}
+        elif stale is not None and stage == "links":
+            stale |= self.rerendered
         todo = [o for o in outputs if stale is None or o.url in stale or o.url not in last.values]
         if stage == "render":
             self.rerendered = {o.url for o in todo}
@@ -221,11 +229,35 @@ class Memo:
                 report.extend(problems)
         return todo, {url: value for url, value in last.values.items() if url not in stale}
 
+    def _made_with(self, stage: str, context: tuple) -> tuple:
+        """What every output's result of `stage` reads (see `todo`)."""
+        if stage == "prose":
+            return (self.kept.targets,)
+        if stage == "render":
+            return self.shared, self.moment
+        return (self._context_digest(context),)
+
+    def _same(self, stage: str, output, made, changed_presented: set) -> bool:
+        """Is what the output's result was made of, besides `_made_with`, the same now?"""
+        if made is None:
+            return False
+        if stage == "prose":
+            return made == (output.page.path, self.parse_keys.get(output.page.path))
+        if stage == "render":
+            return made[0] == output and made[1] == self._declared_bodies(output) \
+                and changed_presented.isdisjoint(made[2])
+        return made == output
+
+    def _changed_presented(self) -> set[tuple[str, str]]:
+        """The titles and summaries (PRESENTED), by (page path, field), that differ from the last build's."""
+        before, now = self.previous.presented, self.presented
+        return {key for key in before.keys() | now.keys() if before.get(key) != now.get(key)}
+
     # -- load ----------------------------------------------------------------
 
     def parse(self, relative: str, text: str, parse, report: Report):
         """Memo for `load.load_tree`: the parsed Source, the same object for the same text (nothing
-        changes it: the model reads copies, `model`)."""
+        changes it: schema.validate converts a copy)."""
         key = self.parse_keys[relative] = digest("parse", self.engine, relative, parse.__name__, text)
         source, problems = self.stage("parse", key, parse, relative, text)
         report.extend(problems)
@@ -277,24 +309,21 @@ class Memo:
         function of what every file but the Markdown bodies holds (`begin`), the settings and the
         stretch of time `now` is in: remembered in memory while `now` stays in its clock's stretch."""
         key = digest("model", self.model_inputs, str(root), strict, drafts)
-        found = self.stage("model", key, lambda report: fn(root, _copied(tree), now, strict, drafts, report),
+        found = self.stage("model", key, lambda report: fn(root, tree, now, strict, drafts, report),
                            valid=lambda modelled: modelled.clock.holds(now))
         clock = found[0].clock
         self.model_key = digest(key, clock.since or "-", clock.next_change or "-")
         last = self.previous
         self.same_model = last.model_key == self.model_key
         self.changed_pages = {path for path, key in self.parse_keys.items() if last.parse_keys.get(path) != key}
+        results = {stage: results.carried() for stage, results in last.results.items()}
         if self.same_model:
-            self.kept = _Kept(self.model_key, dict(self.parse_keys), last.by_page, last.targets, last.code,
-                              {stage: results.carried() for stage, results in last.results.items()})
+            self.kept = _Kept(self.model_key, dict(self.parse_keys), self.presented, last.by_page, last.targets,
+                              last.code, last.lasting, results)
         else:
-            self.kept = _Kept(self.model_key, dict(self.parse_keys), _by_page(found[0].plan))
+            self.kept = _Kept(self.model_key, dict(self.parse_keys), self.presented, _by_page(found[0].plan),
+                              lasting=last.lasting, results=results)
         return found
-
-    def model_unremembered(self, fn, root: Path, tree, *args):
-        """`fn(root, tree, *args)` on copies of the tree's files (loading found problems: the
-        model's are reported with them, so not remembered apart)."""
-        return fn(root, _copied(tree), *args)
 
     # -- what every output reads -------------------------------------------
 
@@ -364,8 +393,7 @@ class Memo:
             clock.since.isoformat() if clock.since else "-",
             clock.next_change.isoformat() if clock.next_change else "-",
             *history.dates(dated), "drafts" if drafts else "published")
-        self.kept.moment = self.moment
-        self.same_moment = self.same_model and self.previous.moment == self.moment
+
 
     def search(self, files: dict[str, bytes], index) -> dict[str, bytes] | None:
         """Memo for `search.search_files`: the index is a function of the rendered HTML (None: cancelled)."""
@@ -399,7 +427,7 @@ class Memo:
 
     def targets_digest(self, targets, plan) -> str:
         """What a link in Markdown can resolve to: the link targets and each output's language versions."""
-        if self.same_model:
+        if self.kept.targets:
             return self.kept.targets   # a function of the model
         versions = sorted(f"{o.url} {o.key} {o.lang}" for o in plan.outputs)
         self.kept.targets = digest(*sorted(targets.page_urls.items()), "|", *sorted(targets.site_urls), "|",
@@ -421,7 +449,8 @@ class Memo:
         converted, problems = self.stage("prose", key, _converted, prose, output.page)
         prose.report.extend(problems)
         body = converted.at(output.url, localize)
-        self.kept.results["prose"].put(output.url, body, problems, (("prose", key),))
+        self.kept.results["prose"].put(output.url, body, problems, (("prose", key),),
+                                       (output.page.path, self.parse_keys.get(output.page.path)))
         return body
 
     # -- render --------------------------------------------------------------
@@ -449,12 +478,13 @@ class Memo:
         valid while its rendering is still remembered; else the output is
         rendered again, traced.
         """
-        html, full, dated, entries = self._rendered(output, render)
-        self.kept.results["render"].put(output.url, html, (), entries, dated)
+        html, full, (dated, shown), entries = self._rendered(output, render)
+        self.kept.results["render"].put(output.url, html, (), entries, (output, self._declared_bodies(output), shown),
+                                        dated)
         return html
 
     def _rendered(self, output, render) -> tuple:
-        """(html, its full key, the git dates it read, its store entries), remembered or rendered."""
+        """(html, its full key, (the git dates, other pages' words) it read, its store entries)."""
         key = self.render_key(output)
         made: list[tuple[bytes, str]] = []
 
@@ -465,9 +495,9 @@ class Memo:
                 made.append((found[0], full))
             return found is not None
 
-        (dated, _), _ = self.stage("trace", key, self._traced, output, render, made, valid=remembered)
+        trace, _ = self.stage("trace", key, self._traced, output, render, made, valid=remembered)
         html, full = made[0]
-        return html, full, dated, (("trace", key), ("render", full))
+        return html, full, trace, (("trace", key), ("render", full))
 
     def _traced(self, output, render, made: list, report: Report) -> tuple:
         """Render `output`, noting what it read; remember the rendering under its full key."""
@@ -503,6 +533,13 @@ class Memo:
             self.kept.code[name] = make()
         return self.kept.code[name]
 
+    def lasting(self, name: str, make):
+        """`make()`, something kept for later builds whatever they change (it checks what it holds
+        itself: the offline worker's file digests, by the bytes they were made of)."""
+        if name not in self.kept.lasting:
+            self.kept.lasting[name] = make()
+        return self.kept.lasting[name]
+
     def made_in_code(self, make, inputs: tuple) -> dict[str, bytes]:
         """`make()`, the files made in code (living.Living.files): reused from the last build if
         the model and `inputs`, what else they read, are the same."""
@@ -515,19 +552,23 @@ class Memo:
 
     def links(self, output, html: bytes, context: tuple, check, report: Report) -> None:
         """Memo for checking one rendered file's links; `context` is (existing files, rooted prefix)."""
-        if self._link_context[0] is not context:
-            last = self.store.memory.get("link_context")
-            if last is None or last[0] != context:
-                last = self.store.memory["link_context"] = (context, digest(*sorted(context[0]), "|", context[1]))
-            self._link_context = (context, last[1])
         rendered = self.kept.results["render"]
         made = rendered.entries.get(output.url) if rendered.values.get(output.url) is html else None
         rendering = made[1][1] if made else digest(html)   # the key of the rendering that made it
         key = digest("links", self.engine, output.url, output.file, output.template,
-                      output.page.path if output.page else "-", self._link_context[1], rendering)
+                      output.page.path if output.page else "-", self._context_digest(context), rendering)
         _, problems = self.stage("links", key, lambda local: check(output, html, local) or True)
         report.extend(problems)
-        self.kept.results["links"].put(output.url, True, problems, (("links", key),))
+        self.kept.results["links"].put(output.url, True, problems, (("links", key),), output)
+
+    def _context_digest(self, context: tuple) -> str:
+        """The digest of a link check's context (existing files, rooted prefix): made once per context."""
+        if self._link_context[0] is not context:
+            last = self.kept.lasting.get("link context")
+            if last is None or last[0] != context:
+                last = self.kept.lasting["link context"] = (context, digest(*sorted(context[0]), "|", context[1]))
+            self._link_context = (context, last[1])
+        return self._link_context[1]
 
 
 class NullMemo(Memo):
@@ -554,16 +595,16 @@ class NullMemo(Memo):
     def model(self, fn, root: Path, tree, now: dt.datetime, strict: bool, drafts: bool):
         return self.stage("model", "", fn, root, tree, now, strict, drafts)
 
-    def model_unremembered(self, fn, root: Path, tree, *args):
-        return fn(root, tree, *args)
-
-    def todo(self, stage: str, outputs: list, report: Report) -> tuple[list, dict]:
+    def todo(self, stage: str, outputs: list, report: Report, context: tuple = ()) -> tuple[list, dict]:
         return list(outputs), {}
 
     def made_in_code(self, make, inputs: tuple) -> dict[str, bytes]:
         return make()
 
     def per_model(self, name: str, make):
+        return make()
+
+    def lasting(self, name: str, make):
         return make()
 
     def parse(self, relative: str, text: str, parse, report: Report):
@@ -679,14 +720,18 @@ def _moment(value) -> str | None:
 
 @dataclasses.dataclass
 class _Results:
-    """One stage's result for each output (by URL) in a build, kept for the next (Memo.todo)."""
+    """One stage's result for each output (by URL) in a build, kept for the next (Memo.todo): what
+    all of them read (`made_with`), and per output the value, its problems, its store entries,
+    what else it was made of (`made`) and, for renderings, the git dates it read."""
+    made_with: tuple | None = None
     values: dict[str, object] = dataclasses.field(default_factory=dict)
     problems: dict[str, tuple[Problem, ...]] = dataclasses.field(default_factory=dict)   # if any
-    entries: dict[str, tuple[tuple[str, str], ...]] = dataclasses.field(default_factory=dict)   # in the store
-    read: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)   # renderings: git dates read
+    entries: dict[str, tuple[tuple[str, str], ...]] = dataclasses.field(default_factory=dict)
+    made: dict[str, object] = dataclasses.field(default_factory=dict)
+    read: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
 
-    def put(self, url: str, value, problems: tuple, entries: tuple, read: tuple = ()) -> None:
-        self.values[url], self.entries[url] = value, entries
+    def put(self, url: str, value, problems: tuple, entries: tuple, made, read: tuple = ()) -> None:
+        self.values[url], self.entries[url], self.made[url] = value, entries, made
         if problems:
             self.problems[url] = problems
         else:
@@ -695,24 +740,28 @@ class _Results:
             self.read[url] = read
 
     def carried(self) -> "_Results":
-        return _Results(dict(self.values), dict(self.problems), dict(self.entries), dict(self.read))
+        return _Results(self.made_with, dict(self.values), dict(self.problems), dict(self.entries),
+                        dict(self.made), dict(self.read))
 
 
 @dataclasses.dataclass
 class _Kept:
     """A successful build's results per output, for the next build in this process (Memo.todo),
-    and what they were made of: the model, each file's text, the git dates (against which the
-    next build finds the dates that moved) and the moment; made once per model: which outputs
-    show each page (`by_page`), the link targets' digest, the views and the files made in code."""
+    and what they were made of: the model, each file's text, the pages' titles and summaries,
+    the git dates (against which the next build finds the dates that moved);
+    made once per model: which outputs show each page (`by_page`), the link targets' digest,
+    the views and the files made in code (`code`); kept for as long as they hold (`lasting`):
+    the offline worker's file digests, the link context's digest."""
     model_key: str | None = None
     parse_keys: dict[str, str] = dataclasses.field(default_factory=dict)
+    presented: dict[tuple[str, str], str] = dataclasses.field(default_factory=dict)
     by_page: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
     targets: str = ""
     code: dict[str, object] = dataclasses.field(default_factory=dict)
+    lasting: dict[str, object] = dataclasses.field(default_factory=dict)
     results: dict[str, _Results] = dataclasses.field(
         default_factory=lambda: {stage: _Results() for stage in ("prose", "render", "links")})
     dates: dict = dataclasses.field(default_factory=dict)
-    moment: str | None = None
 
 
 def _by_page(plan) -> dict[str, tuple[str, ...]]:
@@ -722,13 +771,6 @@ def _by_page(plan) -> dict[str, tuple[str, ...]]:
         if output.page is not None:
             found.setdefault(output.page.path, []).append(output.url)
     return {path: tuple(found_urls) for path, found_urls in found.items()}
-
-
-def _copied(tree):
-    """The tree with copies of its parsed files: the model converts their data in place, and the
-    parsed files are remembered (Memo.parse)."""
-    return dataclasses.replace(tree, files={path: dataclasses.replace(source, data=copy.deepcopy(source.data))
-                                            for path, source in tree.files.items()})
 
 
 def _converted(prose, page, report: Report):

@@ -33,6 +33,14 @@ class YamlMap(dict):
         self.value_at: dict = {}
         self.repeated: list = []   # (key, line, column, first line)
 
+    def copied(self) -> "YamlMap":
+        """A copy to change: the same items, and where each starts (shared, never changed)."""
+        copy = YamlMap()
+        copy.update(self)
+        copy.line, copy.column, copy.key_at, copy.value_at, copy.repeated = \
+            self.line, self.column, self.key_at, self.value_at, self.repeated
+        return copy
+
     def where(self, key=None) -> tuple[int, int]:
         if key is None or key not in self.key_at:
             return self.line, self.column

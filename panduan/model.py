@@ -550,6 +550,7 @@ def _with_translations(originals: list, translated: list, tree: SourceTree, defa
             continue
         data = source.data
         if isinstance(data, YamlMap):
+            data = data.copied()   # parsed files are never changed (cache.py keeps them)
             for key in sorted(k for k in data if k in full.fields and k not in own.fields):
                 report.add(path, *data.where(key), f"'{key}' is shared by every language of the {what}",
                            f"set it in {original}, and remove it here")

@@ -358,10 +358,12 @@ class Schema:
 
 
 def validate(value, schema: Schema, path: str, report: Report, where=(0, 0)) -> YamlMap | None:
-    """Check a mapping against `schema`; return it converted, or None if unusable."""
+    """Check a mapping against `schema`; return a copy of it converted, or None if unusable (the
+    parsed files are kept from build to build, cache.py: they are never changed)."""
     if not isinstance(value, YamlMap):
         report.add(path, *where, f"expected {schema.name} (a set of 'key: value' lines), got {_describe(value)}")
         return None
+    value = value.copied()
     for key, line, column, first in value.repeated:
         report.add(path, line, column, f"'{key}' is given twice (also line {first})", "keep only one")
     misspelt = set()

@@ -7,6 +7,7 @@ build of the tree gives: the same files, byte for byte, and the same warnings.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -125,12 +126,20 @@ def test_a_commit_of_a_date_read_outside_the_templates_is_shown(tmp_path):
     assert b"DTSTAMP:20240108" in site["jadwal.ics"]
 
 
+def test_a_title_edit_renders_what_shows_the_title(session, tmp_path):
+    """The footer lists tentang.md's title on every Indonesian page; nothing else is rendered again."""
+    outcome = edit(session, PAGE, lambda text: text.replace("title: Tentang", "title: Tentang Kami"))
+    assert outcome.ok and SHOWING_A_BODY < outcome.rendered < outputs(session)
+    site = assert_same_as_clean(session, tmp_path)
+    assert "Tentang Kami" in site["cara-mencoblos/index.html"].decode()
+
+
 @pytest.mark.parametrize("change", [
-    pytest.param(lambda text: text.replace("title: Tentang", "title: Tentang Kami"), id="front matter"),
+    pytest.param(lambda text: re.sub(r"(?m)^order: .*$", "order: 99", text, count=1), id="order"),
     pytest.param(lambda text: text.split("---\n")[0] + "---\n" + "---\n".join(text.split("---\n")[1:2]) + "---\n",
                  id="blank body"),
 ])
-def test_an_edit_of_what_the_model_reads_renders_everything(session, tmp_path, change):
+def test_an_edit_of_what_every_output_reads_renders_everything(session, tmp_path, change):
     outcome = edit(session, PAGE, change)
     if outcome.ok:
         assert outcome.rendered == outputs(session)
