@@ -88,6 +88,8 @@ def inject(html: bytes, generation: int) -> bytes:
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128   # connections waiting to be accepted (socketserver's 5 drops a burst's
+                               # others, which then wait seconds to try again)
 
     def __init__(self, address: tuple[str, int], session: Session):
         super().__init__(address, PreviewHandler)
