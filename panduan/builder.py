@@ -17,6 +17,7 @@ from . import content, urls
 from .content import build_guide
 from .cache import Memo, NullMemo
 from .progress import Progress, Silent
+from .history import AskedGit
 from .i18n import check_translations, load_catalogues, localize, ordered
 from .linkcheck import LinkChecker, check_links
 from .ical import CALENDAR_KEYS
@@ -66,6 +67,7 @@ def make_site(root: Path, now: dt.datetime, strict: bool = False, drafts: bool =
 
 def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, memo: Memo,
                search: bool, report: Report, progress: Progress) -> Built:
+    git = AskedGit(root)   # its answers ("last updated" dates) come while the build goes on
     with progress.stage("load") as stage:
         tree = memo.load(root, report, lambda report: load_tree(root, report, memo.parse, content.FILES))
         stage.done = len(tree.files)
@@ -79,6 +81,7 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, memo: M
     guides, catalogues, moment_clock, plan = modelled.guides, modelled.catalogues, modelled.clock, modelled.plan
     default = catalogues.default
     guide = guides[default]
+    dates = git.dates(guide.config.timezone)
     progress.end(checking)
 
     def report_for(counter):
@@ -102,7 +105,7 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, memo: M
     report.raise_if_failed(strict)
     timelines = {lang: timeline(guides[lang], now) for lang in guides}
     moment = timelines[default]
-    living = Living(root, guides, catalogues, moment_clock, plan)
+    living = Living(guides, catalogues, moment_clock, plan, dates)
     with living.history.recording() as dated:   # git dates read here are read for every output
         names = living.contexts()
     memo.set_moment(moment_clock, living.history, drafts, dated)

@@ -278,7 +278,7 @@ class Memo:
                 self.parse_keys = {**parse_keys, **self.parse_keys}
                 tree = dataclasses.replace(last[1], files=files)
                 self.store.memory["loaded"] = (root, tree, dict(self.parse_keys))
-                self.only_loaded_changed = True
+                self.only_loaded_changed, self.edited = True, edited
                 return tree
             self.parse_keys = {}
         self.only_loaded_changed = False
@@ -331,20 +331,30 @@ class Memo:
         """Digest what the model reads (every file but the Markdown bodies: `model_inputs`) and
         what every rendering reads (that, but not the pages' PRESENTED words: `shared`), once per
         build, from what each file's text gave the last time it was seen (see the module's notes)."""
-        derived = self.store.memory.get("derived", {})
-        self.store.memory["derived"] = kept = {}
-        model_parts, shared_parts = [self.engine], [self.engine]
-        self.presented: dict[tuple[str, str], str] = {}
-        for relative, source in sorted(tree.files.items()):   # every file the build loaded
-            key = self.parse_keys.get(relative)
-            if key is None:   # refused or unreadable: reported, and not parsed
-                unparsed = digest(relative, "unparsed", source.text)
-                parts = (unparsed, unparsed, ())
-            else:
-                parts = kept[key] = derived.get(key) or self._derived(relative, source)
-            model_parts.append(parts[0])
-            shared_parts.append(parts[1])
-            self.presented.update(parts[2])
+        last = self.store.memory.get("begun")
+        if self.only_loaded_changed and last is not None:   # the same files: only the edited ones' parts change
+            index, model_parts, shared_parts, presented = last[0], list(last[1]), list(last[2]), dict(last[3])
+            for relative in self.edited:
+                model_parts[index[relative]], shared_parts[index[relative]], found = \
+                    self._derived(relative, tree.files[relative])
+                presented.update(found)
+        else:
+            derived = self.store.memory.get("derived", {})
+            self.store.memory["derived"] = kept = {}
+            index, model_parts, shared_parts, presented = {}, [self.engine], [self.engine], {}
+            for relative, source in sorted(tree.files.items()):   # every file the build loaded
+                key = self.parse_keys.get(relative)
+                if key is None:   # refused or unreadable: reported, and not parsed
+                    unparsed = digest(relative, "unparsed", source.text)
+                    parts = (unparsed, unparsed, ())
+                else:
+                    parts = kept[key] = derived.get(key) or self._derived(relative, source)
+                index[relative] = len(model_parts)
+                model_parts.append(parts[0])
+                shared_parts.append(parts[1])
+                presented.update(parts[2])
+        self.store.memory["begun"] = (index, model_parts, shared_parts, presented)
+        self.presented: dict[tuple[str, str], str] = presented
         others = self._others(root, tree)   # each file's digests are of one length: joined, they read alike
         self.model_inputs = digest("".join(model_parts), *others)
         self.shared = digest("".join(shared_parts), *others)
@@ -642,8 +652,9 @@ def tree_key(root: Path, engine: str, zone: str, strict: bool, drafts: bool, out
     guide.yaml and of every file under content/, templates/, static/ and i18n/, and the git
     dates shown as "last updated"; computed before the build reads anything."""
     parts = [engine, f"strict={strict}", f"drafts={drafts}", str(out)]
+    top = len(os.path.join(os.fspath(root), ""))
     for path in [root / "guide.yaml", *source_paths(root)]:
-        relative = path.relative_to(root).as_posix()
+        relative = os.fspath(path)[top:].replace(os.sep, "/")
         try:
             content = digest(read_source(root, relative)) if not path.is_dir() else "a folder"
         except SourceRefused as refused:
@@ -655,12 +666,15 @@ def tree_key(root: Path, engine: str, zone: str, strict: bool, drafts: bool, out
 
 
 def output_files(out: Path) -> dict[str, str]:
-    """Every file in the output folder: its content digest."""
+    """Every file in the output folder: its content digest (with plain strings for paths: an
+    unchanged build of thousands of pages does little else)."""
     found = {}
-    for directory, _, names in os.walk(out):
+    top = os.fspath(out)
+    for directory, _, names in os.walk(top):
+        prefix = directory[len(os.path.join(top, "")):].replace(os.sep, "/") + "/" if directory != top else ""
         for name in names:
-            path = Path(directory, name)
-            found[path.relative_to(out).as_posix()] = digest(path.read_bytes())
+            with open(os.path.join(directory, name), "rb") as stream:
+                found[prefix + name] = digest(stream.read())
     return found
 
 

@@ -41,14 +41,28 @@ class _GitFailed(Exception):
 
 def git_dates(root: Path, zone: str) -> dict[str, dt.date]:
     """Path (relative to root) -> date of the last commit touching it, for clean tracked files."""
-    found = _git(root, "rev-parse", "--is-shallow-repository", "--show-prefix", "HEAD")
+    return AskedGit(root).dates(zone)
+
+
+class AskedGit:
+    """git, asked about the guide's files: both commands run while the build goes on, and
+    `dates(zone)` waits for them and gives what `git_dates` gives."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.head = _started(root, "rev-parse", "--is-shallow-repository", "--show-prefix", "HEAD")
+        self.status = _started(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames",
+                               "--", *SOURCES)
+
+    def dates(self, zone: str) -> dict[str, dt.date]:
+        return _dates(self.root, _finished(self.head), _finished(self.status), zone)
+
+
+def _dates(root: Path, found: str | None, status: str | None, zone: str) -> dict[str, dt.date]:
     if found is None or found.count("\n") < 3:
         return {}   # not a repository, or one without commits
     shallow, prefix, head = found.split("\n")[:3]
-    if shallow != "false":
-        return {}
-    status = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", *SOURCES)
-    if status is None:
+    if shallow != "false" or status is None:
         return {}
     try:
         dates = _commit_dates(str(root), head, zone)
@@ -84,15 +98,32 @@ def _commit_dates(root: str, head: str, zone: str) -> dict[str, dt.date]:
 
 def _git(root: Path, *args: str) -> str | None:
     """The output of a git command in the guide's own repository, or None if it failed."""
+    return _finished(_started(root, *args))
+
+
+def _started(root: Path, *args: str) -> subprocess.Popen | None:
+    """A git command started in the guide's own repository (None: git could not start)."""
     # whatever repository a calling hook or tool points git at
     environment = {key: value for key, value in os.environ.items()
                    if key not in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE")} | {"LC_ALL": "C"}
     try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                              encoding="utf-8", timeout=60, env=environment)
+        return subprocess.Popen(["git", "-C", str(root), *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                stdin=subprocess.DEVNULL, text=True, encoding="utf-8", env=environment)
     except (OSError, subprocess.SubprocessError):
         return None
-    return done.stdout if done.returncode == 0 else None
+
+
+def _finished(process: subprocess.Popen | None) -> str | None:
+    """The output of a started git command, or None if it failed (or took over a minute)."""
+    if process is None:
+        return None
+    try:
+        output, _ = process.communicate(timeout=60)
+    except subprocess.SubprocessError:
+        process.kill()
+        process.communicate()
+        return None
+    return output if process.returncode == 0 else None
 
 
 @dataclass(frozen=True)

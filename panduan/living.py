@@ -18,14 +18,13 @@ import datetime as dt
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.numbers import get_decimal_symbol
 
 from . import urls
 from .charts import PhaseMark, ResultsView, phase_timeline, results_view
-from .history import History, Update, git_dates, updates
+from .history import History, Update, updates
 from .i18n import CATALOGUE_DIR, Catalogues
 from .ical import calendar_files
 from .model import Guide
@@ -84,12 +83,13 @@ class LivingNames:
 class Living:
     """The living-document parts of one build, in every language."""
 
-    def __init__(self, root: Path, guides: dict[str, Guide], catalogues: Catalogues, clock: Clock, plan: Plan):
+    def __init__(self, guides: dict[str, Guide], catalogues: Catalogues, clock: Clock, plan: Plan,
+                 dates: dict[str, dt.date]):
         self.guides, self.catalogues, self.clock, self.plan = guides, catalogues, clock, plan
         self.default = catalogues.default
         self.config = guides[self.default].config
         self.zone = ZoneInfo(self.config.timezone)
-        self.history = History(git_dates(root, self.config.timezone))
+        self.history = History(dates)   # history.git_dates
         today = clock.now.astimezone(self.zone).date()
         self.updates = {lang: updates(guide, today) for lang, guide in guides.items()}
         # a translation's page also reads its original's shared fields (dates, sources, blocks)
