@@ -94,7 +94,7 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, memo: M
     # each late stage does the outputs the memo has no result for (all of them without a last build)
     prose = Prose(modelled.targets, report, tree.files)
     target_key = memo.targets_digest(modelled.targets, plan)
-    shown = [o for o in plan.outputs if o.page is not None]
+    shown = memo.per_model("shown", lambda: [o for o in plan.outputs if o.page is not None])
     with progress.stage("convert", len(shown), "pages") as stage:
         todo, bodies = memo.todo("prose", shown, report)
         stage.done += len(bodies)
@@ -111,7 +111,7 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, memo: M
     memo.set_moment(moment_clock, living.history, drafts, dated)
     renderer = Renderer(root / "templates", guides, catalogues, timelines, plan, bodies,
                         names, memo.bytecode, functools.partial(memo.per_model, "views"))
-    templated = [o for o in plan.outputs if o.template]   # the others are made in code
+    templated = memo.per_model("templated", lambda: [o for o in plan.outputs if o.template])   # others: in code
     with progress.stage("render", len(templated), "outputs") as stage:
         todo, kept = memo.todo("render", templated, report)
         stage.done += len(kept)
@@ -121,7 +121,7 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, memo: M
         files.update(memo.made_in_code(living.files, living.files_read()))
     indexing = _start_search(indexed_pages(plan, files), memo) if search else None   # Pagefind works while links are checked
     links = LinkChecker(plan, guide.config.base_url, renderer.scanned)
-    pages = [o for o in plan.outputs if o.file.endswith(".html") and o.file in files]
+    pages = memo.per_model("pages", lambda: [o for o in plan.outputs if o.file.endswith(".html")])
     with progress.stage("link check", len(pages), "pages") as stage:
         todo, checked = memo.todo("links", pages, report, links.context)
         stage.done += len(checked)

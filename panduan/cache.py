@@ -215,19 +215,29 @@ class Memo:
         else:
             changed = self._changed_presented() if stage == "render" else set()
             stale = {o.url for o in outputs if not self._same(stage, o, last.made.get(o.url), changed)}
+            planned = {o.url for o in outputs}
+            for url in [url for url in last.values if url not in planned]:   # no longer built
+                last.drop(url)
         if stale is not None and stage == "render" and self.changed_dates:
             stale |= {url for url, dated in last.read.items() if not self.changed_dates.isdisjoint(dated)}
         elif stale is not None and stage == "links":
             stale |= self.rerendered
-        todo = [o for o in outputs if stale is None or o.url in stale or o.url not in last.values]
+        if stale is not None and self.same_model and len(last.values) == len(outputs):   # the same outputs
+            # as last time, each with a result: only the stale ones are looked at
+            order = self.kept.order
+            todo = sorted((order[url][1] for url in stale if url in last.values), key=lambda o: order[o.url][0])
+            done = dict(last.values)
+            for url in stale:
+                done.pop(url, None)
+        else:
+            todo = [o for o in outputs if stale is None or o.url in stale or o.url not in last.values]
+            done = {} if stale is None else {url: value for url, value in last.values.items() if url not in stale}
         if stage == "render":
             self.rerendered = {o.url for o in todo}
-        if stale is None:
-            return todo, {}
-        for url, problems in last.problems.items():
+        for url, problems in last.problems.items() if stale is not None else ():
             if url not in stale:
                 report.extend(problems)
-        return todo, {url: value for url, value in last.values.items() if url not in stale}
+        return todo, done
 
     def _made_with(self, stage: str, context: tuple) -> tuple:
         """What every output's result of `stage` reads (see `todo`)."""
@@ -318,10 +328,11 @@ class Memo:
         self.changed_pages = {path for path, key in self.parse_keys.items() if last.parse_keys.get(path) != key}
         results = {stage: results.carried() for stage, results in last.results.items()}
         if self.same_model:
-            self.kept = _Kept(self.model_key, dict(self.parse_keys), self.presented, last.by_page, last.targets,
-                              last.code, last.lasting, results)
+            self.kept = _Kept(self.model_key, dict(self.parse_keys), self.presented, last.by_page, last.order,
+                              last.targets, last.code, last.lasting, results)
         else:
             self.kept = _Kept(self.model_key, dict(self.parse_keys), self.presented, _by_page(found[0].plan),
+                              {o.url: (number, o) for number, o in enumerate(found[0].plan.outputs)},
                               lasting=last.lasting, results=results)
         return found
 
@@ -407,9 +418,15 @@ class Memo:
 
     def search(self, files: dict[str, bytes], index) -> dict[str, bytes] | None:
         """Memo for `search.search_files`: the index is a function of the rendered HTML (None: cancelled)."""
-        key = digest("search", self.engine, *(part for name in sorted(files) if name.endswith(".html")
-                                               for part in (name, hashlib.sha256(files[name]).hexdigest())))
-        return self.stage("search", key, lambda report: index(files))[0]
+        known = self.previous.lasting.setdefault("search digests", {})   # name -> (bytes, their digest)
+        parts = []
+        for name in sorted(files):
+            if name.endswith(".html"):
+                data, found = known.get(name, (None, None))
+                if data is not files[name]:   # a page rendered again (watch mode: the others are the same bytes)
+                    data, found = known[name] = (files[name], hashlib.sha256(files[name]).hexdigest())
+                parts += (name, found)
+        return self.stage("search", digest("search", self.engine, *parts), lambda report: index(files))[0]
 
     def _file_digest(self, path: Path) -> str:
         """A file's content digest, recomputed only when its size or modification time changes."""
@@ -753,6 +770,10 @@ class _Results:
         if read or url in self.read:
             self.read[url] = read
 
+    def drop(self, url: str) -> None:
+        for found in (self.values, self.problems, self.entries, self.made, self.read):
+            found.pop(url, None)
+
     def carried(self) -> "_Results":
         return _Results(self.made_with, dict(self.values), dict(self.problems), dict(self.entries),
                         dict(self.made), dict(self.read))
@@ -763,13 +784,15 @@ class _Kept:
     """A successful build's results per output, for the next build in this process (Memo.todo),
     and what they were made of: the model, each file's text, the pages' titles and summaries,
     the git dates (against which the next build finds the dates that moved);
-    made once per model: which outputs show each page (`by_page`), the link targets' digest,
+    made once per model: which outputs show each page (`by_page`), each output by URL with its
+    place in the plan (`order`), the link targets' digest,
     the views and the files made in code (`code`); kept for as long as they hold (`lasting`):
     the offline worker's file digests, the link context's digest."""
     model_key: str | None = None
     parse_keys: dict[str, str] = dataclasses.field(default_factory=dict)
     presented: dict[tuple[str, str], str] = dataclasses.field(default_factory=dict)
     by_page: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    order: dict[str, tuple[int, object]] = dataclasses.field(default_factory=dict)   # URL -> (place, Output)
     targets: str = ""
     code: dict[str, object] = dataclasses.field(default_factory=dict)
     lasting: dict[str, object] = dataclasses.field(default_factory=dict)
