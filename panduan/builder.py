@@ -59,15 +59,16 @@ def make_site(root: Path, now: dt.datetime, strict: bool = False, drafts: bool =
     (progress.py; default: nothing)."""
     report = Report()
     memo = memo or NullMemo()
+    git = AskedGit(root)   # its answers ("last updated" dates) come while the build goes on
     try:
-        return _make_site(root, now, strict, drafts, memo, search, report, progress or Silent())
+        return _make_site(root, now, strict, drafts, memo, search, report, progress or Silent(), git)
     finally:
+        git.close()   # a build stopped by a problem before it asked: no git left running
         memo.finish()
 
 
 def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, memo: Memo,
-               search: bool, report: Report, progress: Progress) -> Built:
-    git = AskedGit(root)   # its answers ("last updated" dates) come while the build goes on
+               search: bool, report: Report, progress: Progress, git: AskedGit) -> Built:
     with progress.stage("load") as stage:
         tree = memo.load(root, report, lambda report: load_tree(root, report, memo.parse, content.FILES))
         stage.done = len(tree.files)

@@ -88,7 +88,7 @@ from . import store
 from .history import git_dates
 from .load import PAGES_DIR, YamlList, YamlMap, load_markdown, load_yaml
 from .problems import Problem, Report
-from .sourcefiles import SourceRefused, read_source, refusal, source_paths
+from .sourcefiles import SourceRefused, read_source, source_paths
 from .store import Codec, Store
 from .views import PRESENTED
 
@@ -144,7 +144,6 @@ class Memo:
         self.file_digests = store.memory.setdefault("file_digests", {})
         self.shared = ""
         self.moment = ""
-        self._link_context: tuple = (None, "")
         self.parse_keys: dict[str, str] = {}   # path -> the key its parsed Source is remembered under
         self.model_key: str | None = None      # what the model was made of (None: not remembered)
         self.only_loaded_changed = False
@@ -306,9 +305,8 @@ class Memo:
                 relative = path.resolve().relative_to(root.resolve()).as_posix()
             except (ValueError, OSError):
                 return None
-            if relative not in last[1].files or not relative.endswith((".md", ".yaml")) \
-                    or refusal(root, relative) is not None or not (root / relative).is_file():
-                return None
+            if relative not in last[1].files or not relative.endswith((".md", ".yaml")):
+                return None   # a file gone or refused is reported by reading it (`load`)
             edited.add(relative)
         return edited
 
@@ -418,7 +416,7 @@ class Memo:
 
     def search(self, files: dict[str, bytes], index) -> dict[str, bytes] | None:
         """Memo for `search.search_files`: the index is a function of the rendered HTML (None: cancelled)."""
-        known = self.previous.lasting.setdefault("search digests", {})   # name -> (bytes, their digest)
+        known = self.lasting("search digests", dict)   # name -> (bytes, their digest)
         parts = []
         for name in sorted(files):
             if name.endswith(".html"):
@@ -563,9 +561,10 @@ class Memo:
     def lasting(self, name: str, make):
         """`make()`, something kept for later builds whatever they change (it checks what it holds
         itself: the offline worker's file digests, by the bytes they were made of)."""
-        if name not in self.kept.lasting:
-            self.kept.lasting[name] = make()
-        return self.kept.lasting[name]
+        kept = self.previous.lasting   # also the next build's (`model`), and a memo's that builds nothing
+        if name not in kept:
+            kept[name] = make()
+        return kept[name]
 
     def made_in_code(self, make, inputs: tuple) -> dict[str, bytes]:
         """`make()`, the files made in code (living.Living.files): reused from the last build if
@@ -590,12 +589,10 @@ class Memo:
 
     def _context_digest(self, context: tuple) -> str:
         """The digest of a link check's context (existing files, rooted prefix): made once per context."""
-        if self._link_context[0] is not context:
-            last = self.kept.lasting.get("link context")
-            if last is None or last[0] != context:
-                last = self.kept.lasting["link context"] = (context, digest(*sorted(context[0]), "|", context[1]))
-            self._link_context = (context, last[1])
-        return self._link_context[1]
+        known = self.lasting("link context", dict)
+        if known.get("context") != context:   # the same object, or an equal one, after the first time
+            known.update(context=context, digest=digest(*sorted(context[0]), "|", context[1]))
+        return known["digest"]
 
 
 class NullMemo(Memo):

@@ -57,6 +57,13 @@ class AskedGit:
     def dates(self, zone: str) -> dict[str, dt.date]:
         return _dates(self.root, _finished(self.head), _finished(self.status), zone)
 
+    def close(self) -> None:
+        """Stop the commands if their answers were never asked for."""
+        for process in (self.head, self.status):
+            if process is not None and process.returncode is None:
+                process.kill()
+                process.communicate()
+
 
 def _dates(root: Path, found: str | None, status: str | None, zone: str) -> dict[str, dt.date]:
     if found is None or found.count("\n") < 3:
