@@ -58,11 +58,11 @@ class AskedGit:
         return _dates(self.root, _finished(self.head), _finished(self.status), zone)
 
     def close(self) -> None:
-        """Stop the commands if their answers were never asked for."""
+        """Wait for the commands if their answers were never asked for (a build stopped by a
+        problem): none is left running, and none is killed halfway through its work."""
         for process in (self.head, self.status):
             if process is not None and process.returncode is None:
-                process.kill()
-                process.communicate()
+                _finished(process)
 
 
 def _dates(root: Path, found: str | None, status: str | None, zone: str) -> dict[str, dt.date]:
@@ -110,9 +110,11 @@ def _git(root: Path, *args: str) -> str | None:
 
 def _started(root: Path, *args: str) -> subprocess.Popen | None:
     """A git command started in the guide's own repository (None: git could not start)."""
-    # whatever repository a calling hook or tool points git at
+    # whatever repository a calling hook or tool points git at; and never git's index lock, which
+    # `status` takes to refresh the index: an editor's commit meanwhile would fail on it
     environment = {key: value for key, value in os.environ.items()
-                   if key not in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE")} | {"LC_ALL": "C"}
+                   if key not in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE")} | {"LC_ALL": "C",
+                                                                                     "GIT_OPTIONAL_LOCKS": "0"}
     try:
         return subprocess.Popen(["git", "-C", str(root), *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                 stdin=subprocess.DEVNULL, text=True, encoding="utf-8", env=environment)
