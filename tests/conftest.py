@@ -11,6 +11,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sites import FIXTURES, NOW, REPO, assemble, run_build  # noqa: E402
 
+from panduan.cache import Memo, NullMemo  # noqa: E402
+from panduan.render import TemplateBytecode  # noqa: E402
+
+
+@pytest.fixture(autouse=True, scope="session")
+def templates_compiled_once_per_guide_folder():
+    """In-process builds share compiled templates, as a watch session's builds do, instead of
+    compiling every template in every build (a clean build of the mini guide: 230 -> 65 ms).
+    Jinja keys a compiled template by its name and file and checks it against the source's
+    checksum, so an edited template is compiled again and no output changes, only the time.
+    Builds run as `build.py` compile afresh."""
+    shared = TemplateBytecode()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(NullMemo, "bytecode", shared)
+        patch.setattr(Memo, "bytecode", property(lambda memo: shared))
+        yield
+
 
 @pytest.fixture
 def mini(tmp_path: Path) -> Path:

@@ -5,9 +5,9 @@ reaches the same stages there as in the default guide, at a fraction of the buil
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from live import clean_build, moment
@@ -78,39 +78,45 @@ def apply(root: Path, edit: tuple) -> set[Path]:
     return {page}
 
 
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    """One folder for every example (emptied for each), so that they share compiled templates."""
+    return tmp_path_factory.mktemp("example")
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(edits, min_size=1, max_size=6))
-def test_any_edit_sequence_ends_equal_to_a_clean_build(sequence):
+def test_any_edit_sequence_ends_equal_to_a_clean_build(folder, sequence):
     """After every edit the output equals a clean build of the tree (or, if that fails, the last good site).
     The guide is a git repository, so edits move "last updated" dates, and so do commits between them.
     Watch mode writes a site without its search index first: each step is compared so, and the
     search index made after the last edit is compared with a clean build's once at the end
     (when the final tree builds)."""
-    with tempfile.TemporaryDirectory() as folder:
-        root = commit_all(assemble(Path(folder) / "guide", FIXTURES / "mini"))
-        session = Session(root, Path(folder) / "out", moment)
-        assert session.rebuild().ok
-        last_good = tree_bytes(session.out)
-        for step, edit in enumerate(sequence):
-            if edit[0] == "commit":   # in a terminal: the watcher sees nothing, the next edit must notice
-                git(root, "add", "-A")
-                git(root, "commit", "-q", "--allow-empty", "-m", "edit", when=f"2024-01-0{edit[1]}T09:00:00+07:00")
-                continue
-            outcome = session.rebuild(apply(root, edit))
-            expected, warnings = _clean_build_and_warnings(root, Path(folder) / f"clean-{step}")
-            if expected is None:
-                assert not outcome.ok
-                assert tree_bytes(session.out) == last_good, "a failed build must leave the output alone"
-            else:
-                assert outcome.ok, outcome.problems
-                last_good = tree_bytes(session.out)
-                assert last_good == expected, f"differs from a clean build after {edit} (quick: {outcome.quick})"
-                assert outcome.warnings == warnings
-        expected = clean_build(root, Path(folder) / "clean")
-        if expected is not None:
-            assert session.rebuild().ok   # after a last commit (the watcher saw nothing) too
-            session.refresh_search()
-            assert tree_bytes(session.out) == expected, "the search index differs from a clean build's"
+    shutil.rmtree(folder, ignore_errors=True)
+    root = commit_all(assemble(folder / "guide", FIXTURES / "mini"))
+    session = Session(root, folder / "out", moment)
+    assert session.rebuild().ok
+    last_good = tree_bytes(session.out)
+    for step, edit in enumerate(sequence):
+        if edit[0] == "commit":   # in a terminal: the watcher sees nothing, the next edit must notice
+            git(root, "add", "-A")
+            git(root, "commit", "-q", "--allow-empty", "-m", "edit", when=f"2024-01-0{edit[1]}T09:00:00+07:00")
+            continue
+        outcome = session.rebuild(apply(root, edit))
+        expected, warnings = _clean_build_and_warnings(root, folder / f"clean-{step}")
+        if expected is None:
+            assert not outcome.ok
+            assert tree_bytes(session.out) == last_good, "a failed build must leave the output alone"
+        else:
+            assert outcome.ok, outcome.problems
+            last_good = tree_bytes(session.out)
+            assert last_good == expected, f"differs from a clean build after {edit} ({outcome.rendered} outputs rendered)"
+            assert outcome.warnings == warnings
+    expected = clean_build(root, folder / "clean")
+    if expected is not None:
+        assert session.rebuild().ok   # after a last commit (the watcher saw nothing) too
+        session.refresh_search()
+        assert tree_bytes(session.out) == expected, "the search index differs from a clean build's"
 
 
 def _clean_build_and_warnings(root: Path, out: Path) -> tuple[dict[str, bytes] | None, tuple]:
