@@ -1,0 +1,53 @@
+"""Pagefind's process: started directly, waited for without oversleeping, stopped when cancelled."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from panduan import search
+from panduan.problems import ContentError
+
+PAGE = b'<!doctype html><html lang="id"><body><main data-pagefind-body><p>Pemungutan suara</p></main></body></html>'
+
+
+@pytest.fixture
+def lookup():
+    """Pagefind looked up afresh in the test and again after it."""
+    search._pagefind.cache_clear()
+    yield
+    search._pagefind.cache_clear()
+
+
+def test_the_wheels_binary_is_started_directly_and_indexes(lookup):
+    command = search._pagefind()
+    assert len(command) == 1 and command[0].endswith("pagefind"), command
+    found = search.search_files({"index.html": PAGE, "jadwal/index.html": PAGE}, cancelled=lambda: False)
+    assert "pagefind/pagefind.js" in found and "pagefind/pagefind-entry.json" in found
+
+
+def test_a_binary_chosen_by_pagefind_binary_path_is_honoured(lookup, monkeypatch):
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")
+    assert search._pagefind() == (sys.executable, "-m", "pagefind")
+    with pytest.raises(ContentError) as raised:
+        search.search_files({"index.html": PAGE})
+    assert [str(problem) for problem in raised.value.problems] == \
+        [f"search index: Pagefind failed: no output\n   hint: {search.HINT}"]
+
+
+@pytest.mark.parametrize("cancelled", [None, lambda: False])
+def test_the_exit_code_comes_when_the_process_ends(cancelled):
+    process = subprocess.Popen([sys.executable, "-c", "import sys, time; time.sleep(0.2); sys.exit(3)"])
+    assert search._wait(process, cancelled) == 3
+
+
+def test_a_cancelled_wait_returns_while_the_process_still_runs():
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    looks = []
+    try:
+        assert search._wait(process, lambda: looks.append(1) or len(looks) > 2) is None
+        assert process.poll() is None
+    finally:
+        process.kill()
+        process.wait()
