@@ -7,14 +7,13 @@ pass without running these tests. Every test here is marked `browser`, so
 """
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
+
+import static_host
 
 CHROMIUM = os.environ.get("PANDUAN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -51,22 +50,15 @@ def page(browser):
     context.close()
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def static_server():
     """Serve a built site folder on a free loopback port; yields a function folder -> base URL."""
     servers = []
 
     def serve(folder: Path) -> str:
-        handler = functools.partial(_QuietHandler, directory=str(folder))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        server = static_host.serve(folder)
         servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/"
+        return static_host.base_url(server)
 
     yield serve
     for server in servers:

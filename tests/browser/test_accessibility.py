@@ -4,7 +4,6 @@ are at least 24x24 px."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe

@@ -3,16 +3,15 @@ network is slow or gone, keeps every page of the reader's language, says when a 
 kept, and replaces a kept site as a whole when the site changes."""
 from __future__ import annotations
 
-import http.server
 import os
 import re
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from sites import NOW, REPO, assemble, run_build
+import static_host
+from sites import NOW, assemble, run_build
 
 
 class Site:
@@ -22,21 +21,17 @@ class Site:
         self.folder, self.delay = folder, 0.0
         site = self
 
-        class Handler(http.server.SimpleHTTPRequestHandler):
+        class Handler(static_host.QuietHandler):
             def __init__(self, *args, **kwargs):
-                super().__init__(*args, directory=str(site.folder), **kwargs)
+                super().__init__(*args, **{**kwargs, "directory": str(site.folder)})   # as the test set it
 
             def do_GET(self):
                 if site.delay and not self.path.startswith("/sw.js"):
                     time.sleep(site.delay)
                 super().do_GET()
 
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        self.server = static_host.serve(folder, Handler)
+        self.base = static_host.base_url(self.server)
 
     def stop(self):
         """The network is gone: nothing answers on that port any more."""

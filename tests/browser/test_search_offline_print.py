@@ -1,12 +1,11 @@
 """What only a browser shows: search finds the right page, key pages read offline, the printable guide is one sheet."""
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 
 import pytest
+
+import static_host
 
 
 KEY_PAGES = {"": "Pemilihan Umum (Pemilu) 2024", "cara-mencoblos/": "Cara Mencoblos agar Suara Sah",
@@ -16,11 +15,6 @@ KEY_PAGES = {"": "Pemilihan Umum (Pemilu) 2024", "cara-mencoblos/": "Cara Mencob
 @pytest.fixture
 def built(default_site):
     return default_site
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 def test_search_finds_the_right_page(page, static_server, built):
@@ -57,10 +51,8 @@ def test_search_page_without_javascript_lists_every_page(browser, static_server,
 
 
 def test_key_pages_read_offline_after_one_visit(browser, built):
-    handler = functools.partial(_Quiet, directory=str(built))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    server = static_host.serve(built)
+    base = static_host.base_url(server)
     context = browser.new_context()
     try:
         tab = context.new_page()

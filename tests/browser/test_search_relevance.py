@@ -13,6 +13,7 @@ import urllib.parse
 import pytest
 import yaml
 
+import static_host
 from sites import REPO
 
 RELEVANCE = {   # query -> the page that must come first
@@ -70,17 +71,8 @@ def test_the_table_is_large_enough():
 @pytest.fixture(scope="module")
 def search(browser, default_site):
     """query, language -> [(address, title, excerpt)] as the search page shows them."""
-    import functools
-    import http.server
-    import threading
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(default_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    server = static_host.serve(default_site)
+    base = static_host.base_url(server)
     context = browser.new_context()
     tab = context.new_page()
 
