@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need: the Python packages (pyproject.toml, with the
 # test extras) into the project's .venv/ (made by ./run), and Debian's
-# Chromium for the browser tests unless PANDUAN_CHROMIUM names another browser;
-# then compiles the engine's modules once, not in each of the hundreds of builds.
+# Chromium for the browser tests unless PANDUAN_CHROMIUM names another browser.
+# ./run also compiles the engine's modules, once, not in each of the hundreds of builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -n "${PANDUAN_CHROMIUM:-}" ] && [ -x "$PANDUAN_CHROMIUM" ]; then
@@ -17,5 +17,3 @@ elif ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 ./run --setup test
-# and compiled again where they changed since (Python ignores a compiled file older than its source)
-.venv/bin/python -m compileall -q panduan >/dev/null
