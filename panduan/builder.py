@@ -33,7 +33,7 @@ from .prose import LinkTargets, Prose
 from .render import Renderer
 from .search import Indexing, indexed_pages, search_files
 from .timeline import Timeline, timeline
-from .write import write_site
+from .write import Staged
 
 
 @dataclass
@@ -48,7 +48,8 @@ class Built:
 
 
 def make_site(root: Path, now: dt.datetime, strict: bool = False, drafts: bool = False,
-              memo: Memo | None = None, search: bool = True, progress: Progress | None = None) -> Built:
+              memo: Memo | None = None, search: bool = True, progress: Progress | None = None,
+              meanwhile=None) -> Built:
     """Load, check, model, plan and render; raises ContentError on problems.
 
     `drafts` builds pages and messages marked `draft: true` too (a preview).
@@ -56,19 +57,21 @@ def make_site(root: Path, now: dt.datetime, strict: bool = False, drafts: bool =
     are reused where everything they read is unchanged; the result is the
     same either way (cache.py). Without `search`, the search index is left
     out (watch mode makes it later). `progress` shows each stage as it runs
-    (progress.py; default: nothing)."""
+    (progress.py; default: nothing). `meanwhile(files, static)` is given, once every check has
+    passed and while the search index is being made, the files and static files made so far
+    (final: only the index and sw.js come after them): `build` writes them meanwhile."""
     report = Report()
     memo = memo or NullMemo()
     git = AskedGit(root)   # its answers ("last updated" dates) come while the build goes on
     try:
-        return _make_site(root, now, strict, drafts, memo, search, report, progress or Silent(), git)
+        return _make_site(root, now, strict, drafts, memo, search, report, progress or Silent(), git, meanwhile)
     finally:
         git.close()   # a build stopped by a problem before it asked: no git left running
         memo.finish()
 
 
 def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, memo: Memo,
-               search: bool, report: Report, progress: Progress, git: AskedGit) -> Built:
+               search: bool, report: Report, progress: Progress, git: AskedGit, meanwhile) -> Built:
     with progress.stage("load") as stage:
         tree = memo.load(root, report, lambda report: load_tree(root, report, memo.parse, content.FILES))
         stage.done = len(tree.files)
@@ -135,6 +138,12 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, memo: M
         raise
     if indexing:
         with progress.stage("search index", sum(1 for name in files if name.endswith(".html")), "pages"):
+            if meanwhile is not None:
+                try:
+                    meanwhile(files, plan.static)   # while Pagefind works
+                except BaseException:
+                    indexing.cancel()
+                    raise
             files.update(indexing.result())
     files[urls.file_for(SERVICE_WORKER)] = service_worker(
         guide.config, plan, files, memo.per_model("offline layout", lambda: offline_layout(guide.config, plan)),
@@ -192,10 +201,27 @@ def _start_search(files: dict[str, bytes], memo: Memo) -> Indexing:
 
 def build(root: Path, out: Path, now: dt.datetime, strict: bool = False, drafts: bool = False,
           memo: Memo | None = None, progress: Progress | None = None, search: bool = True) -> Built:
-    """Build the guide at `root` into `out`, replacing it only on success (without `search`: no search index)."""
-    built = make_site(root, now, strict, drafts, memo, search, progress)
-    with (progress or Silent()).stage("write", len(built.files) + len(built.plan.static)):
-        write_site(out, built.files, built.plan.static)
+    """Build the guide at `root` into `out`, replacing it only on success (without `search`: no search index).
+
+    The site is written into a fresh folder while Pagefind indexes it (Pagefind leaves half
+    a core idle), and swapped in once all of it is written."""
+    staged: list[Staged] = []
+
+    def meanwhile(files: dict[str, bytes], static) -> None:
+        staged.append(Staged(out))
+        staged[0].add(files, static)
+
+    try:
+        built = make_site(root, now, strict, drafts, memo, search, progress, meanwhile)
+        with (progress or Silent()).stage("write", len(built.files) + len(built.plan.static)):
+            if not staged:
+                staged.append(Staged(out))
+            staged[0].add(built.files, built.plan.static)   # the search index and sw.js
+            staged[0].finish()
+    except BaseException:
+        if staged:
+            staged[0].abandon()
+        raise
     return built
 
 

@@ -89,28 +89,53 @@ def write_site(out: Path, files: dict[str, bytes], static: tuple[StaticFile, ...
     """Write the whole site into a fresh folder, then swap it in.
 
     Raises OutputRefused, writing nothing, when `out` is not an earlier build."""
-    out = Path(os.path.abspath(out))
-    _check_replaceable(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale(out)
-    fresh = Path(tempfile.mkdtemp(prefix=_temporary_prefix(out, "new"), dir=out.parent)).resolve()
+    staged = Staged(out)
     try:
-        made = {fresh}
-        for item in static:
-            target = _fresh_target(fresh, item.url.lstrip("/"), made)
-            shutil.copyfile(item.source, target)
-        for name, data in sorted(files.items()):
-            with open(_fresh_target(fresh, name, made), "wb") as stream:
-                stream.write(data)
-        (fresh / MARKER).write_bytes(MARKER_TEXT)
-        if _umask() != STANDARD_UMASK:   # else every file is 644 and every folder 755 already
-            _normalise_modes(fresh)
-        else:
-            fresh.chmod(0o755)           # mkdtemp makes it 700
-        _swap(fresh, out)
+        staged.add(files, static)
+        staged.finish()
     except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
+        staged.abandon()
         raise
+
+
+class Staged:
+    """A site being written into a fresh folder next to `out` (`add`, as often as files are
+    ready), then swapped in whole (`finish`) or removed (`abandon`): until then `out` is as it was.
+
+    Raises OutputRefused, making nothing, when `out` is not an earlier build."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = Path(os.path.abspath(out))
+        _check_replaceable(self.out)
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(self.out)
+        self.fresh = Path(tempfile.mkdtemp(prefix=_temporary_prefix(self.out, "new"), dir=self.out.parent)).resolve()
+        self.made = {self.fresh}
+        self.written: dict[str, object] = {}   # name -> what was written (the bytes, or the static file)
+
+    def add(self, files: dict[str, bytes], static: tuple[StaticFile, ...] = ()) -> None:
+        """Write what is not written yet, or was written with other content."""
+        for item in static:
+            name = item.url.lstrip("/")
+            if self.written.get(name) is not item:
+                shutil.copyfile(item.source, _fresh_target(self.fresh, name, self.made))
+                self.written[name] = item
+        for name, data in sorted(files.items()):
+            if self.written.get(name) is not data:
+                with open(_fresh_target(self.fresh, name, self.made), "wb") as stream:
+                    stream.write(data)
+                self.written[name] = data
+
+    def finish(self) -> None:
+        (self.fresh / MARKER).write_bytes(MARKER_TEXT)
+        if _umask() != STANDARD_UMASK:   # else every file is 644 and every folder 755 already
+            _normalise_modes(self.fresh)
+        else:
+            self.fresh.chmod(0o755)           # mkdtemp makes it 700
+        _swap(self.fresh, self.out)
+
+    def abandon(self) -> None:
+        shutil.rmtree(self.fresh, ignore_errors=True)
 
 
 def _temporary_prefix(out: Path, kind: str) -> str:

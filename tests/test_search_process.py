@@ -1,10 +1,13 @@
 """Pagefind's process: started directly, waited for without oversleeping, stopped when cancelled."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
 import pytest
+
+from sites import NOW, REPO, run_build, tree_bytes
 
 from panduan import search
 from panduan.problems import ContentError
@@ -51,3 +54,19 @@ def test_a_cancelled_wait_returns_while_the_process_still_runs():
     finally:
         process.kill()
         process.wait()
+
+
+def test_a_failing_index_leaves_the_last_site_and_no_half_written_one(mini, tmp_path):
+    """The site is written while Pagefind works (builder.build): if Pagefind then fails, the
+    folder being written is removed and the last site stays as it was."""
+    out = tmp_path / "site"
+    assert run_build(mini, "--out", str(out), "--now", NOW).returncode == 0
+    before = tree_bytes(out)
+    failing = subprocess.run([sys.executable, str(REPO / "build.py"), "--quiet", "--no-cache", "--out", str(out),
+                              "--now", NOW], cwd=mini, capture_output=True, text=True, timeout=120,
+                             env={**os.environ, "PAGEFIND_BINARY_PATH": "/bin/false"})
+    assert failing.returncode == 1
+    assert failing.stderr == "The guide was not built: 1 problem to fix.\n" \
+        f"1. search index: Pagefind failed: no output\n   hint: {search.HINT}\n"
+    assert tree_bytes(out) == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["mini", "site"]
