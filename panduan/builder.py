@@ -205,22 +205,22 @@ def build(root: Path, out: Path, now: dt.datetime, strict: bool = False, drafts:
 
     The site is written into a fresh folder while Pagefind indexes it (Pagefind leaves half
     a core idle), and swapped in once all of it is written."""
-    staged: list[Staged] = []
+    staged: Staged | None = None
 
     def meanwhile(files: dict[str, bytes], static) -> None:
-        staged.append(Staged(out))
-        staged[0].add(files, static)
+        nonlocal staged
+        staged = Staged(out)
+        staged.add(files, static)
 
     try:
         built = make_site(root, now, strict, drafts, memo, search, progress, meanwhile)
         with (progress or Silent()).stage("write", len(built.files) + len(built.plan.static)):
-            if not staged:
-                staged.append(Staged(out))
-            staged[0].add(built.files, built.plan.static)   # the search index and sw.js
-            staged[0].finish()
+            staged = staged or Staged(out)   # none yet without a search index
+            staged.add(built.files, built.plan.static)   # what came after: the search index and sw.js
+            staged.finish()
     except BaseException:
-        if staged:
-            staged[0].abandon()
+        if staged is not None:
+            staged.abandon()
         raise
     return built
 

@@ -413,7 +413,6 @@ class Memo:
             clock.next_change.isoformat() if clock.next_change else "-",
             *history.dates(dated), "drafts" if drafts else "published")
 
-
     def search(self, files: dict[str, bytes], index) -> dict[str, bytes] | None:
         """Memo for `search.search_files`: the index is a function of the rendered HTML (None: cancelled)."""
         known = self.lasting("search digests", dict)   # name -> (bytes, their digest)
