@@ -1,10 +1,18 @@
 """Small guides in temp folders, built the way an editor builds them."""
 from __future__ import annotations
 
+import io
+import locale
 import os
+import runpy
+import select
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
+import time
+import traceback
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -26,9 +34,82 @@ def assemble(target: Path, content: Path | None = None) -> Path:
 
 
 def run_build(root: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run build.py as an editor would, in `root` (without progress lines: tests/test_progress.py has them)."""
-    return subprocess.run([sys.executable, str(REPO / "build.py"), "--quiet", *args], cwd=root,
-                          capture_output=True, text=True, timeout=120)
+    """Run build.py as an editor would, in `root` (without progress lines: tests/test_progress.py has them).
+
+    The build runs in a process of its own, forked from the test's, which has imported the engine
+    already: build.py is its main script, with its own working folder, standard streams and exit
+    code, and an uncaught exception prints its traceback and exits with 1 as Python does. Only
+    Python's start and the engine's import (about 0.2 s of each of the suite's ~260 builds) are
+    not paid again. tests/test_quick_start.py, test_progress.py and test_search_process.py start
+    build.py from scratch."""
+    argv = [str(REPO / "build.py"), "--quiet", *args]
+    if not hasattr(os, "fork"):   # Windows
+        return subprocess.run([sys.executable, *argv], cwd=root, capture_output=True, text=True, timeout=120)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        pid = os.fork()
+        if pid == 0:   # the build; it never returns into pytest
+            code = 1
+            try:
+                code = _child(root, argv, out.fileno(), err.fileno())
+            finally:
+                os._exit(code)
+        status = _wait(pid, timeout=120, argv=argv)
+        return subprocess.CompletedProcess(argv, os.waitstatus_to_exitcode(status), _text(out), _text(err))
+
+
+def _child(root: Path, argv: list[str], out: int, err: int) -> int:
+    """What `python build.py ...` does in `root`, with stdout and stderr going to `out` and `err`."""
+    null = os.open(os.devnull, os.O_RDONLY)
+    for source, target in ((null, 0), (out, 1), (err, 2)):
+        os.dup2(source, target)
+    encoding = locale.getpreferredencoding(False)
+    sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding=encoding)
+    sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding=encoding)
+    sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding=encoding,
+                                  errors="backslashreplace", line_buffering=True)
+    try:
+        os.chdir(root)
+        sys.argv = argv
+        runpy.run_path(argv[0], run_name="__main__")
+        code = 0
+    except SystemExit as exit:
+        if exit.code is None or isinstance(exit.code, int):
+            code = exit.code or 0
+        else:
+            print(exit.code, file=sys.stderr)
+            code = 1
+    except BaseException:
+        traceback.print_exc()
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    return code
+
+
+def _wait(pid: int, timeout: float, argv: list[str]) -> int:
+    """The child's wait status; it is killed after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    if hasattr(os, "pidfd_open"):   # Linux: woken when it ends
+        handle = os.pidfd_open(pid)
+        try:
+            select.select([handle], [], [], timeout)
+        finally:
+            os.close(handle)
+    while True:
+        ended, status = os.waitpid(pid, os.WNOHANG)
+        if ended:
+            return status
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise subprocess.TimeoutExpired(argv, timeout)
+        time.sleep(0.01)
+
+
+def _text(file) -> str:
+    """A child's output as `subprocess.run(..., text=True)` reads it."""
+    file.seek(0)
+    return io.TextIOWrapper(file, encoding=locale.getpreferredencoding(False)).read()
 
 
 def tree_bytes(folder: Path) -> dict[str, bytes]:

@@ -1,10 +1,35 @@
 """The command line as editors and CI use it, and content that must never be trusted."""
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+
 import pytest
 
 from panduan import copy_notice, urls, write
-from sites import NOW, run_build, tree_bytes
+from sites import NOW, REPO, run_build, tree_bytes
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["good", "broken"])
+def test_run_build_gives_what_build_py_started_afresh_gives(mini, tmp_path, broken):
+    """The tests' run_build (sites.py) forks from the test process: its exit code, standard output
+    and error equal those of build.py started by a shell, for a good guide and for a broken one
+    (only the time each build took differs)."""
+    if broken:
+        (mini / "content/numbers.yaml").write_text("- id: [rusak\n", encoding="utf-8")
+    else:
+        page = mini / "content/pages/tentang.md"   # a warning, on stderr
+        page.write_text(page.read_text(encoding="utf-8") + "\n#### Lompat\n", encoding="utf-8")
+    args = ("--now", NOW, "--no-cache", "--out")
+    forked = run_build(mini, *args, str(tmp_path / "forked"))
+    started = subprocess.run([sys.executable, str(REPO / "build.py"), "--quiet", *args, str(tmp_path / "started")],
+                             cwd=mini, capture_output=True, text=True, timeout=120)
+    assert forked.returncode == started.returncode == (1 if broken else 0), forked.stderr
+    same = lambda text: re.sub(r"in [0-9.]+s", "in Ns", text.replace(str(tmp_path / "started"), "OUT"))  # noqa: E731
+    assert same(forked.stdout.replace(str(tmp_path / "forked"), "OUT")) == same(started.stdout)
+    assert forked.stderr == started.stderr
+    assert ("content/numbers.yaml:2:1: YAML syntax error" if broken else "warning:") in forked.stderr
 
 
 def test_usage_errors_exit_2(mini, tmp_path):
