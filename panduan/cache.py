@@ -169,15 +169,15 @@ class Memo:
             (self.store.misses if found is None else self.store.hits)[name] += 1
         return found
 
-    def stage(self, name: str, key: str, fn, *args, valid=None) -> tuple[object, tuple[Problem, ...]]:
+    def stage(self, name: str, key: str, fn, *args, valid=None, keep=None) -> tuple[object, tuple[Problem, ...]]:
         """(value, problems) of `fn(*args, report)`: remembered under (name, key) if `valid(value)`
-        (default: always), else computed and remembered."""
+        (default: always), else computed and remembered if `keep(value)` (default: always)."""
         found = self.recall(name, key)
         if found is not None and (valid is None or valid(found[0])):
             return found
         report = Report()
         found = (fn(*args, report), tuple(report.problems))
-        if found[0] is not None:   # None: stopped (a cancelled search index), nothing to remember
+        if found[0] is not None and (keep is None or keep(found[0])):   # None: stopped (a cancelled search index)
             self.store.put(name, key, found)
         return found
 
@@ -602,7 +602,7 @@ class NullMemo(Memo):
     def __init__(self) -> None:
         pass
 
-    def stage(self, name: str, key: str, fn, *args, valid=None) -> tuple[object, tuple[Problem, ...]]:
+    def stage(self, name: str, key: str, fn, *args, valid=None, keep=None) -> tuple[object, tuple[Problem, ...]]:
         report = Report()
         return fn(*args, report), tuple(report.problems)
 

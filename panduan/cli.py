@@ -108,10 +108,21 @@ def main(argv: list[str] | None = None) -> int:
                  f"phase: {made.clock.phase.id}; {made.clock.describe()}")
         return Site(None, None, {}, lines) if args.command == "check" else Site.after(made.clock, out, lines)
 
+    def tree() -> str:
+        """The outermost stage's key (a null memo computes none)."""
+        return tree_key(root, memo.engine, zone, args.strict, args.drafts, out) if store is not None else ""
+
+    moved = False   # a file of the guide changed while it was built: it may be in the site or not
+
+    def still_the_same_tree(site: Site) -> bool:
+        nonlocal moved
+        moved = tree() != key
+        return not moved
+
     try:
-        # the key is computed before the build reads anything; a null memo computes no key
-        key = tree_key(root, memo.engine, zone, args.strict, args.drafts, out) if store is not None else ""
-        site, warnings = memo.stage("site", key, make, valid=lambda site: site.holds(out, now))
+        key = tree()   # before the build reads anything, and again after it (not remembered if moved)
+        site, warnings = memo.stage("site", key, make, valid=lambda site: site.holds(out, now),
+                                    keep=still_the_same_tree)
     except ContentError as error:
         progress.clear()
         print(format_problems(error.problems), file=sys.stderr)
@@ -137,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{site.report[0]} as of {now.isoformat()}: unchanged since the last build, left as it is "
               f"({took:.2f}s)")
     print(*site.report[1:], sep="\n")
+    if moved:
+        print("build.py: a file of the guide changed while it was built; run build.py again to build it",
+              file=sys.stderr)
     return EXIT_OK
 
 

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from sites import NOW, assemble, run_build, tree_bytes
+from sites import FIXTURES, NOW, assemble, run_build, tree_bytes
+
+from panduan import builder, cli
 
 UNCHANGED = "unchanged since the last build, left as it is"
 
@@ -104,3 +106,30 @@ def test_warnings_are_sorted_whichever_stage_found_them(tmp_path):
         paths = [line.split(" ")[1].split(":")[0] for line in result.stderr.splitlines() if "warning:" in line]
         assert paths[0].startswith("content/hoaxes/") and "content/pages/tentang.md" in paths, (step, paths)
         assert paths == sorted(paths), (step, paths)
+
+
+def test_a_file_saved_while_building_is_not_taken_for_built(tmp_path, monkeypatch, capsys):
+    """The site is remembered under the key of the tree read before the build. A page saved after
+    that, but before the build read it, is in the site: it must not be remembered as the build of
+    the earlier tree, or undoing the save would leave the saved text published."""
+    root = assemble(tmp_path / "guide", FIXTURES / "mini")
+    page = root / "content/pages/tentang.md"
+    original = page.read_text(encoding="utf-8")
+    build = builder.build
+
+    def saved_meanwhile(*args, **kwargs):
+        page.write_text(original + "\nDisimpan saat membangun.\n", encoding="utf-8")
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(builder, "build", saved_meanwhile)
+    assert cli.main(["--root", str(root), "--now", NOW, "--quiet"]) == 0
+    assert capsys.readouterr().err == \
+        "build.py: a file of the guide changed while it was built; run build.py again to build it\n"
+    assert "Disimpan saat membangun" in (root / "_site/tentang/index.html").read_text(encoding="utf-8")
+    monkeypatch.undo()
+    page.write_text(original, encoding="utf-8")   # the save undone
+    assert cli.main(["--root", str(root), "--now", NOW, "--quiet"]) == 0
+    printed = capsys.readouterr()
+    assert UNCHANGED not in printed.out and printed.err == ""
+    assert cli.main(["--root", str(root), "--now", NOW, "--quiet", "--no-cache", "--out", str(tmp_path / "clean")]) == 0
+    assert tree_bytes(root / "_site") == tree_bytes(tmp_path / "clean")
