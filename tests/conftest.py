@@ -16,6 +16,12 @@ from panduan.cache import Memo, NullMemo  # noqa: E402
 from panduan.render import TemplateBytecode, environment  # noqa: E402
 
 
+SETTINGS = ("block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
+            "comment_start_string", "comment_end_string", "line_statement_prefix", "line_comment_prefix",
+            "trim_blocks", "lstrip_blocks", "keep_trailing_newline", "newline_sequence", "autoescape",
+            "optimized", "is_async", "finalize", "code_generator_class")
+
+
 @pytest.fixture(autouse=True, scope="session")
 def templates_compiled_once():
     """Builds in the tests translate each template to Python once, not once per build: the suite
@@ -23,8 +29,10 @@ def templates_compiled_once():
     0.3 s (of a 0.6 s build of the mini guide).
 
     - Jinja's translation is kept by the template's name and source text and the environment's
-      settings, so a changed template is translated again. It is compiled to Python bytecode with
-      its own file's name, so problems still name the file the guide has.
+      settings that shape it (SETTINGS, extensions, the names of filters and tests), so a changed
+      template is translated again. Filters are keyed by name only: every environment the engine
+      makes (render.environment) has the same ones. The translation is compiled to Python bytecode
+      with the template's own file name, so problems still name the file the guide has.
     - The repository's templates are translated here, before any build: builds run by run_build
       (sites.py) fork from this process and find them.
     - In-process builds also share the bytecode, as a watch session's builds do. Jinja keys it by
@@ -36,9 +44,8 @@ def templates_compiled_once():
     def compile(env, source, name=None, filename=None, raw=False, defer_init=False):
         if raw or not isinstance(source, str):
             return translate(env, source, name, filename, raw, defer_init)
-        key = (source, name, defer_init, env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline,
-               env.newline_sequence, env.autoescape, env.optimized, tuple(env.extensions),
-               tuple(sorted(env.filters)), tuple(sorted(env.tests)))
+        key = (source, name, defer_init, *(getattr(env, setting) for setting in SETTINGS),
+               tuple(env.extensions), tuple(sorted(env.filters)), tuple(sorted(env.tests)))
         if key not in translated:
             translated[key] = translate(env, source, name, filename, raw=True, defer_init=defer_init)
         return env._compile(translated[key], filename or "<template>")

@@ -11,8 +11,10 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
+import warnings
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,11 +42,11 @@ def run_build(root: Path, *args: str) -> subprocess.CompletedProcess:
     already: build.py is its main script, with its own working folder, standard streams and exit
     code, and an uncaught exception prints its traceback and exits with 1 as Python does. Only
     Python's start and the engine's import (about 0.2 s of each of the suite's ~260 builds) are
-    not paid again. tests/test_quick_start.py, test_progress.py and test_search_process.py start
-    build.py from scratch."""
+    not paid again. It shares the test process's hash seed: tests comparing builds across
+    processes use run_build_afresh."""
     argv = [str(REPO / "build.py"), "--quiet", *args]
     if not hasattr(os, "fork"):   # Windows
-        return subprocess.run([sys.executable, *argv], cwd=root, capture_output=True, text=True, timeout=120)
+        return run_build_afresh(root, *args, hash_seed=os.environ.get("PYTHONHASHSEED", "random"))
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         pid = os.fork()
         if pid == 0:   # the build; it never returns into pytest
@@ -57,8 +59,17 @@ def run_build(root: Path, *args: str) -> subprocess.CompletedProcess:
         return subprocess.CompletedProcess(argv, os.waitstatus_to_exitcode(status), _text(out), _text(err))
 
 
+def run_build_afresh(root: Path, *args: str, hash_seed: str) -> subprocess.CompletedProcess:
+    """Run build.py in a new Python whose PYTHONHASHSEED is `hash_seed` ("random" or a number), for
+    tests that compare builds made with different string and set hashing."""
+    return subprocess.run([sys.executable, str(REPO / "build.py"), "--quiet", *args], cwd=root,
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONHASHSEED": hash_seed})
+
+
 def _child(root: Path, argv: list[str], out: int, err: int) -> int:
     """What `python build.py ...` does in `root`, with stdout and stderr going to `out` and `err`."""
+    _as_a_new_python()
     null = os.open(os.devnull, os.O_RDONLY)
     for source, target in ((null, 0), (out, 1), (err, 2)):
         os.dup2(source, target)
@@ -86,24 +97,50 @@ def _child(root: Path, argv: list[str], out: int, err: int) -> int:
     return code
 
 
+def _as_a_new_python() -> None:
+    """Undo what pytest changed in the test process and a new Python does not have: warnings are
+    printed to stderr under Python's default filters (pytest records them), and exceptions in
+    finalizers and threads go to Python's own hooks."""
+    warnings.resetwarnings()
+    for category in (ResourceWarning, ImportWarning, PendingDeprecationWarning, DeprecationWarning):
+        warnings.simplefilter("ignore", category)   # each goes first: the list ends in Python's order
+    warnings.filterwarnings("default", category=DeprecationWarning, module="__main__")
+    warnings.showwarning = _show_warning
+    sys.unraisablehook = sys.__unraisablehook__
+    threading.excepthook = threading.__excepthook__
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    (file or sys.stderr).write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
 def _wait(pid: int, timeout: float, argv: list[str]) -> int:
-    """The child's wait status; it is killed after `timeout` seconds."""
+    """The child's wait status; it is killed after `timeout` seconds, or if the wait is interrupted."""
     deadline = time.monotonic() + timeout
-    if hasattr(os, "pidfd_open"):   # Linux: woken when it ends
-        handle = os.pidfd_open(pid)
+    try:
         try:
-            select.select([handle], [], [], timeout)
-        finally:
-            os.close(handle)
-    while True:
-        ended, status = os.waitpid(pid, os.WNOHANG)
-        if ended:
-            return status
-        if time.monotonic() > deadline:
+            handle = os.pidfd_open(pid)
+        except (AttributeError, OSError):   # not Linux, or a kernel without pidfds: polled below
+            pass
+        else:
+            try:
+                select.select([handle], [], [], timeout)   # woken when the child ends
+            finally:
+                os.close(handle)
+        while True:
+            ended, status = os.waitpid(pid, os.WNOHANG)
+            if ended:
+                return status
+            if time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(argv, timeout)
+            time.sleep(0.01)
+    except BaseException:
+        try:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
-            raise subprocess.TimeoutExpired(argv, timeout)
-        time.sleep(0.01)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        raise
 
 
 def _text(file) -> str:

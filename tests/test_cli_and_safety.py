@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+import sites
 from panduan import copy_notice, urls, write
 from sites import NOW, REPO, run_build, tree_bytes
 
@@ -30,6 +31,17 @@ def test_run_build_gives_what_build_py_started_afresh_gives(mini, tmp_path, brok
     assert same(forked.stdout.replace(str(tmp_path / "forked"), "OUT")) == same(started.stdout)
     assert forked.stderr == started.stderr
     assert ("content/numbers.yaml:2:1: YAML syntax error" if broken else "warning:") in forked.stderr
+
+
+def test_run_build_prints_warnings_and_exits_as_a_new_python_does(tmp_path, monkeypatch):
+    """pytest records Python's warnings in the test process; the forked build prints them, under
+    Python's default filters (a DeprecationWarning only from the main script), as build.py would."""
+    script = "import sys, warnings\nwarnings.warn('a')\nwarnings.warn('b', DeprecationWarning)\nprint('c')\nsys.exit(3)\n"
+    (tmp_path / "build.py").write_text(script, encoding="utf-8")
+    monkeypatch.setattr(sites, "REPO", tmp_path)
+    forked, started = sites.run_build(tmp_path), sites.run_build_afresh(tmp_path, hash_seed="random")
+    assert forked.returncode == started.returncode == 3 and forked.stdout == started.stdout == "c\n"
+    assert forked.stderr == started.stderr and "UserWarning: a" in forked.stderr and "DeprecationWarning: b" in forked.stderr
 
 
 def test_usage_errors_exit_2(mini, tmp_path):
