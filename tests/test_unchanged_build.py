@@ -19,7 +19,7 @@ def stamps(folder: Path) -> dict[str, int]:
 
 @pytest.fixture
 def guide(tmp_path):
-    root = assemble(tmp_path / "guide")
+    root = assemble(tmp_path / "guide", FIXTURES / "mini")   # the mini guide: the same stages, half the time
     (root / "content/pages/tentang.en.md").unlink()   # a warning, which must be printed every time
     first = run_build(root, "--now", NOW)
     assert first.returncode == 0, first.stderr
@@ -96,7 +96,7 @@ def test_warnings_are_sorted_whichever_stage_found_them(tmp_path):
     """Problems are the sorted union of the stages' problems: a warning found while converting a
     fact check (content/hoaxes/) is listed before one found earlier, while checking translations
     (content/pages/), on the first build and on the next, which replays them."""
-    root = assemble(tmp_path / "guide")
+    root = assemble(tmp_path / "guide", FIXTURES / "mini")   # the mini guide: the same stages, half the time
     (root / "content/pages/tentang.en.md").unlink()
     hoax = sorted((root / "content/hoaxes").glob("*.md"))[0]
     hoax.write_text(hoax.read_text() + "\n#### Lompat\n")
