@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
 import sites
 from panduan import copy_notice, urls, write
-from sites import NOW, REPO, run_build, tree_bytes
+from sites import NOW, run_build, tree_bytes
 
 
 @pytest.mark.parametrize("broken", [False, True], ids=["good", "broken"])
@@ -24,8 +22,7 @@ def test_run_build_gives_what_build_py_started_afresh_gives(mini, tmp_path, brok
         page.write_text(page.read_text(encoding="utf-8") + "\n#### Lompat\n", encoding="utf-8")
     args = ("--now", NOW, "--no-cache", "--out")
     forked = run_build(mini, *args, str(tmp_path / "forked"))
-    started = subprocess.run([sys.executable, str(REPO / "build.py"), "--quiet", *args, str(tmp_path / "started")],
-                             cwd=mini, capture_output=True, text=True, timeout=120)
+    started = sites.run_build_afresh(mini, *args, str(tmp_path / "started"), hash_seed="random")
     assert forked.returncode == started.returncode == (1 if broken else 0), forked.stderr
     same = lambda text: re.sub(r"in [0-9.]+s", "in Ns", text.replace(str(tmp_path / "started"), "OUT"))  # noqa: E731
     assert same(forked.stdout.replace(str(tmp_path / "forked"), "OUT")) == same(started.stdout)
