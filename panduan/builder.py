@@ -17,7 +17,6 @@ from . import content, urls
 from .content import build_guide
 from .cache import Memo, NullMemo
 from .progress import Progress, Silent
-from .history import AskedGit
 from .i18n import check_translations, load_catalogues, localize, ordered
 from .linkcheck import LinkChecker, check_links
 from .ical import CALENDAR_KEYS
@@ -32,6 +31,7 @@ from .problems import ContentError, Problem, Report
 from .prose import LinkTargets, Prose
 from .render import Renderer
 from .search import Indexing, indexed_pages, search_files
+from .snapshot import Snapshot
 from .timeline import Timeline, timeline
 from .write import Staged
 
@@ -49,7 +49,7 @@ class Built:
 
 def make_site(root: Path, now: dt.datetime, strict: bool = False, drafts: bool = False,
               memo: Memo | None = None, search: bool = True, progress: Progress | None = None,
-              meanwhile=None) -> Built:
+              meanwhile=None, snapshot: Snapshot | None = None) -> Built:
     """Load, check, model, plan and render; raises ContentError on problems.
 
     `drafts` builds pages and messages marked `draft: true` too (a preview).
@@ -59,33 +59,37 @@ def make_site(root: Path, now: dt.datetime, strict: bool = False, drafts: bool =
     out (watch mode makes it later). `progress` shows each stage as it runs
     (progress.py; default: nothing). `meanwhile(files, static)` is given, once every check has
     passed and while the search index is being made, the files and static files made so far
-    (final: only the index and sw.js come after them): `build` writes them meanwhile."""
+    (final: only the index and sw.js come after them): `build` writes them meanwhile.
+
+    Every file is read through `snapshot` (snapshot.py; by default a new one of `root`), at most
+    once: cli.py passes the one it read for the build's key."""
     report = Report()
     memo = memo or NullMemo()
-    git = AskedGit(root)   # its answers ("last updated" dates) come while the build goes on
+    snapshot = snapshot or Snapshot(root)
+    snapshot.git   # asked now: its answers ("last updated" dates) come while the build goes on
     try:
-        return _make_site(root, now, strict, drafts, memo, search, report, progress or Silent(), git, meanwhile)
+        return _make_site(snapshot, now, strict, drafts, memo, search, report, progress or Silent(), meanwhile)
     finally:
-        git.close()   # a build stopped by a problem before it asked: no git left running
+        snapshot.close()   # a build stopped by a problem before it asked: no git left running
         memo.finish()
 
 
-def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, memo: Memo,
-               search: bool, report: Report, progress: Progress, git: AskedGit, meanwhile) -> Built:
+def _make_site(snapshot: Snapshot, now: dt.datetime, strict: bool, drafts: bool, memo: Memo,
+               search: bool, report: Report, progress: Progress, meanwhile) -> Built:
     with progress.stage("load") as stage:
-        tree = memo.load(root, report, lambda report: load_tree(root, report, memo.parse, content.FILES))
+        tree = memo.load(snapshot, report, lambda report: load_tree(snapshot, report, memo.parse, content.FILES))
         stage.done = len(tree.files)
     checking = progress.begin("check", len(tree.files))
-    memo.begin(root, tree)
+    memo.begin(snapshot, tree)
     if report.problems:   # loading found some: the model's are reported with them, as one list
-        modelled = _model(root, tree, now, strict, drafts, report)
+        modelled = _model(snapshot, tree, now, strict, drafts, report)
     else:
-        modelled, problems = memo.model(_model, root, tree, now, strict, drafts)
+        modelled, problems = memo.model(_model, snapshot, tree, now, strict, drafts)
         report.extend(problems)
     guides, catalogues, moment_clock, plan = modelled.guides, modelled.catalogues, modelled.clock, modelled.plan
     default = catalogues.default
     guide = guides[default]
-    dates = git.dates(guide.config.timezone)
+    dates = snapshot.git.dates(guide.config.timezone)
     progress.end(checking)
 
     def report_for(counter):
@@ -113,7 +117,7 @@ def _make_site(root: Path, now: dt.datetime, strict: bool, drafts: bool, memo: M
     with living.history.recording() as dated:   # git dates read here are read for every output
         names = living.contexts()
     memo.set_moment(moment_clock, living.history, drafts, dated)
-    renderer = Renderer(root / "templates", guides, catalogues, timelines, plan, bodies,
+    renderer = Renderer(snapshot, guides, catalogues, timelines, plan, bodies,
                         names, memo.bytecode, functools.partial(memo.per_model, "views"))
     templated = memo.per_model("templated", lambda: [o for o in plan.outputs if o.template])   # others: in code
     with progress.stage("render", len(templated), "outputs") as stage:
@@ -162,7 +166,7 @@ class Modelled:
     targets: LinkTargets
 
 
-def _model(root: Path, tree, now: dt.datetime, strict: bool, drafts: bool, report: Report) -> Modelled:
+def _model(snapshot: Snapshot, tree, now: dt.datetime, strict: bool, drafts: bool, report: Report) -> Modelled:
     """Check and model the tree, plan the site; raises ContentError on problems (with `strict`, warnings too).
 
     A function of the files' front matter and data (not of Markdown bodies, but of whether one is
@@ -172,7 +176,7 @@ def _model(root: Path, tree, now: dt.datetime, strict: bool, drafts: bool, repor
     spans = resolve_phases(guide, report)
     check_phases_used(guide, report)
     default = guide.config.language
-    catalogues = load_catalogues(tree, default, root / "templates", report, TITLE_KEYS + NAME_KEYS + CALENDAR_KEYS)
+    catalogues = load_catalogues(tree, default, snapshot, report, TITLE_KEYS + NAME_KEYS + CALENDAR_KEYS)
     check_translations(guide, default, report)   # every page and message, shown now or not
     report.raise_if_failed(strict)
     moment_clock = clock(guide, spans, now)
@@ -181,7 +185,7 @@ def _model(root: Path, tree, now: dt.datetime, strict: bool, drafts: bool, repor
     hidden |= {urls.page_url(p.slug): hidden[p.path] for p in all_pages if p.path in hidden}
     guides = {lang: localize(guide, lang, default) for lang in ordered(default)}
     guide = guides[default]
-    plan = plan_site(guides, catalogues, root / "static", report, official=official(guide.results, now),
+    plan = plan_site(guides, catalogues, snapshot, report, official=official(guide.results, now),
                      files=content.FILES)
     _check_nav(guide, plan, report, hidden)
     check_message_links(guide, plan, hidden, report)
@@ -200,7 +204,8 @@ def _start_search(files: dict[str, bytes], memo: Memo) -> Indexing:
 
 
 def build(root: Path, out: Path, now: dt.datetime, strict: bool = False, drafts: bool = False,
-          memo: Memo | None = None, progress: Progress | None = None, search: bool = True) -> Built:
+          memo: Memo | None = None, progress: Progress | None = None, search: bool = True,
+          snapshot: Snapshot | None = None) -> Built:
     """Build the guide at `root` into `out`, replacing it only on success (without `search`: no search index).
 
     The site is written into a fresh folder while Pagefind indexes it (Pagefind leaves half
@@ -213,7 +218,7 @@ def build(root: Path, out: Path, now: dt.datetime, strict: bool = False, drafts:
         staged.add(files, static)
 
     try:
-        built = make_site(root, now, strict, drafts, memo, search, progress, meanwhile)
+        built = make_site(root, now, strict, drafts, memo, search, progress, meanwhile, snapshot)
         with (progress or Silent()).stage("write", len(built.files) + len(built.plan.static)):
             staged = staged or Staged(out)   # none yet without a search index
             staged.add(built.files, built.plan.static)   # what came after: the search index and sw.js

@@ -11,8 +11,9 @@ their keys:
 
 - the whole site (cli.py: an unchanged `build.py` leaves the site alone):
   the engine, the settings, every source file's content and the git dates
-  (`tree_key`); valid while `now` is in the site's stretch of unchanging time
-  and the output folder holds exactly what was written (`Site`);
+  (`tree_key`, read into the snapshot the build then reads: snapshot.py);
+  valid while `now` is in the site's stretch of unchanging time and the output
+  folder holds exactly what was written (`Site`);
 - parsing a file (load): the file's path and text;
 - checking, modelling and planning (`model`): what every file but the
   Markdown bodies holds (a page's front matter, where its body starts and
@@ -79,20 +80,18 @@ import hashlib
 import importlib.metadata
 import os
 import sys
-import time
 from pathlib import Path
 
 from markupsafe import Markup
 
 from . import store
-from .history import git_dates
 from .load import PAGES_DIR, YamlList, YamlMap, load_markdown, load_yaml
 from .problems import Problem, Report
-from .sourcefiles import SourceRefused, read_source, source_paths
+from .snapshot import Snapshot
+from .sourcefiles import SETTINGS, SourceRefused
 from .store import Codec, Store
 from .views import PRESENTED
 
-RACY_SECONDS = 2.0
 LIBRARIES = ("jinja2", "markupsafe", "pyyaml", "markdown", "python-frontmatter", "babel", "nh3", "icalendar",
              "pagefind", "pagefind_bin")
 
@@ -141,7 +140,6 @@ class Memo:
         self.store = store
         self.changed = None if changed is None else {Path(path) for path in changed}
         self.engine = store.header["engine"]
-        self.file_digests = store.memory.setdefault("file_digests", {})
         self.shared = ""
         self.moment = ""
         self.parse_keys: dict[str, str] = {}   # path -> the key its parsed Source is remembered under
@@ -169,15 +167,15 @@ class Memo:
             (self.store.misses if found is None else self.store.hits)[name] += 1
         return found
 
-    def stage(self, name: str, key: str, fn, *args, valid=None, keep=None) -> tuple[object, tuple[Problem, ...]]:
+    def stage(self, name: str, key: str, fn, *args, valid=None) -> tuple[object, tuple[Problem, ...]]:
         """(value, problems) of `fn(*args, report)`: remembered under (name, key) if `valid(value)`
-        (default: always), else computed and remembered if `keep(value)` (default: always)."""
+        (default: always), else computed and remembered."""
         found = self.recall(name, key)
         if found is not None and (valid is None or valid(found[0])):
             return found
         report = Report()
         found = (fn(*args, report), tuple(report.problems))
-        if found[0] is not None and (keep is None or keep(found[0])):   # None: stopped (a cancelled search index)
+        if found[0] is not None:   # None: stopped (a cancelled search index), nothing to remember
             self.store.put(name, key, found)
         return found
 
@@ -272,17 +270,18 @@ class Memo:
         report.extend(problems)
         return source
 
-    def load(self, root: Path, report: Report, load):
+    def load(self, snapshot: Snapshot, report: Report, load):
         """`load(report)` (load.load_tree), or, when the file-system monitor saw only files of the
         last load change (each still an ordinary file, and that load found no problem), that
         load's tree with just those files read again."""
+        root = snapshot.root
         last = self.store.memory.get("loaded")
         edited = self._edited(root, last)
         if edited is not None:
             files, parse_keys, read = dict(last[1].files), dict(last[2]), Report()
             for relative in sorted(edited):
                 reader = load_markdown if relative.endswith(".md") else load_yaml
-                files[relative] = reader(root, relative, read, self.parse)
+                files[relative] = reader(snapshot, relative, read, self.parse)
             if not read.problems and all(files.values()):
                 self.parse_keys = {**parse_keys, **self.parse_keys}
                 tree = dataclasses.replace(last[1], files=files)
@@ -312,12 +311,12 @@ class Memo:
 
     # -- check, model and plan -----------------------------------------------
 
-    def model(self, fn, root: Path, tree, now: dt.datetime, strict: bool, drafts: bool):
-        """(value, problems) of `fn(root, tree, now, strict, drafts, report)` (builder._model), a
+    def model(self, fn, snapshot: Snapshot, tree, now: dt.datetime, strict: bool, drafts: bool):
+        """(value, problems) of `fn(snapshot, tree, now, strict, drafts, report)` (builder._model), a
         function of what every file but the Markdown bodies holds (`begin`), the settings and the
         stretch of time `now` is in: remembered in memory while `now` stays in its clock's stretch."""
-        key = digest("model", self.model_inputs, str(root), strict, drafts)
-        found = self.stage("model", key, lambda report: fn(root, tree, now, strict, drafts, report),
+        key = digest("model", self.model_inputs, str(snapshot.root), strict, drafts)
+        found = self.stage("model", key, lambda report: fn(snapshot, tree, now, strict, drafts, report),
                            valid=lambda modelled: modelled.clock.holds(now))
         clock = found[0].clock
         self.model_key = digest(key, clock.since or "-", clock.next_change or "-")
@@ -336,7 +335,7 @@ class Memo:
 
     # -- what every output reads -------------------------------------------
 
-    def begin(self, root: Path, tree) -> None:
+    def begin(self, snapshot: Snapshot, tree) -> None:
         """Digest what the model reads (every file but the Markdown bodies: `model_inputs`) and
         what every rendering reads (that, but not the pages' PRESENTED words: `shared`), once per
         build, from what each file's text gave the last time it was seen (see the module's notes)."""
@@ -364,23 +363,22 @@ class Memo:
                 presented.update(parts[2])
         self.store.memory["begun"] = (index, model_parts, shared_parts, presented)
         self.presented: dict[tuple[str, str], str] = presented
-        others = self._others(root, tree)   # each file's digests are of one length: joined, they read alike
+        others = self._others(snapshot, tree)   # each file's digests are of one length: joined, they read alike
         self.model_inputs = digest("".join(model_parts), *others)
         self.shared = digest("".join(shared_parts), *others)
         self.read_digests: dict[tuple, str] = {}
 
-    def _others(self, root: Path, tree) -> list:
+    def _others(self, snapshot: Snapshot, tree) -> list:
         """Every other file the build might read (under templates/, static/...), by its digest;
         the last build's list if the file-system monitor saw only loaded files change."""
         last = self.store.memory.get("others")
-        if self.only_loaded_changed and last is not None and last[0] == root:
+        if self.only_loaded_changed and last is not None and last[0] == snapshot.root:
             return last[1]
         others = []
-        for path in source_paths(root):
-            relative = path.relative_to(root).as_posix()
+        for relative, is_folder in snapshot.paths.items():
             if relative not in tree.files:
-                others += (relative, self._file_digest(path) if path.is_file() else "not a file")
-        self.store.memory["others"] = (root, others)
+                others += (relative, "a folder" if is_folder else _read_digest(snapshot, relative))
+        self.store.memory["others"] = (snapshot.root, others)
         return others
 
     def _derived(self, relative: str, source) -> tuple:
@@ -424,28 +422,6 @@ class Memo:
                     data, found = known[name] = (files[name], hashlib.sha256(files[name]).hexdigest())
                 parts += (name, found)
         return self.stage("search", digest("search", self.engine, *parts), lambda report: index(files))[0]
-
-    def _file_digest(self, path: Path) -> str:
-        """A file's content digest, recomputed only when its size or modification time changes."""
-        try:
-            info = path.stat()
-        except OSError:
-            return "missing"
-        stamp = (info.st_size, info.st_mtime_ns, info.st_ino)
-        known = self.file_digests.get(str(path))
-        if known is not None and known[0] == stamp:
-            return known[1]
-        # a file changed within the file system's clock tick of being read could look unchanged
-        # later ("racily clean", as git calls it): trust the stamp only once the file is older
-        trusted = time.time() - info.st_mtime_ns / 1e9 > RACY_SECONDS
-        try:
-            found = digest(path.read_bytes())
-        except OSError:
-            return "unreadable"
-        if trusted:
-            self.file_digests[str(path)] = (stamp, found)
-        return found
-
 
     # -- prose ---------------------------------------------------------------
 
@@ -602,7 +578,7 @@ class NullMemo(Memo):
     def __init__(self) -> None:
         pass
 
-    def stage(self, name: str, key: str, fn, *args, valid=None, keep=None) -> tuple[object, tuple[Problem, ...]]:
+    def stage(self, name: str, key: str, fn, *args, valid=None) -> tuple[object, tuple[Problem, ...]]:
         report = Report()
         return fn(*args, report), tuple(report.problems)
 
@@ -615,8 +591,8 @@ class NullMemo(Memo):
     def load(self, root: Path, report: Report, load):
         return load(report)
 
-    def model(self, fn, root: Path, tree, now: dt.datetime, strict: bool, drafts: bool):
-        return self.stage("model", "", fn, root, tree, now, strict, drafts)
+    def model(self, fn, snapshot: Snapshot, tree, now: dt.datetime, strict: bool, drafts: bool):
+        return self.stage("model", "", fn, snapshot, tree, now, strict, drafts)
 
     def todo(self, stage: str, outputs: list, report: Report, context: tuple = ()) -> tuple[list, dict]:
         return list(outputs), {}
@@ -633,7 +609,7 @@ class NullMemo(Memo):
     def parse(self, relative: str, text: str, parse, report: Report):
         return parse(relative, text, report)
 
-    def begin(self, root: Path, tree) -> None:
+    def begin(self, snapshot: Snapshot, tree) -> None:
         pass
 
     def set_moment(self, clock, history, drafts: bool, dated: set[str]) -> None:
@@ -660,22 +636,26 @@ class NullMemo(Memo):
 
 # -- the whole site: the outermost stage (cli.py) ----------------------------------------
 
-def tree_key(root: Path, engine: str, zone: str, strict: bool, drafts: bool, out: Path) -> str:
-    """The key of a build of `root` into `out`: the engine, the settings, the content of
+def tree_key(snapshot: Snapshot, engine: str, zone: str, strict: bool, drafts: bool, out: Path) -> str:
+    """The key of a build of the snapshot's guide into `out`: the engine, the settings, the content of
     guide.yaml and of every file under content/, templates/, static/ and i18n/, and the git
-    dates shown as "last updated"; computed before the build reads anything."""
-    parts = [engine, f"strict={strict}", f"drafts={drafts}", str(out)]
-    top = len(os.path.join(os.fspath(root), ""))
-    for path in [root / "guide.yaml", *source_paths(root)]:
-        relative = os.fspath(path)[top:].replace(os.sep, "/")
-        try:
-            content = digest(read_source(root, relative)) if not path.is_dir() else "a folder"
-        except SourceRefused as refused:
-            content = refused.message
-        parts += [relative, content]
-    for path, day in sorted(git_dates(root, zone).items()):
+    dates shown as "last updated". It reads every file, before the build starts, into the
+    snapshot, from which the build then reads them: a site is remembered under the key of what it
+    was built from."""
+    parts = [engine, f"strict={strict}", f"drafts={drafts}", str(out), SETTINGS, _read_digest(snapshot, SETTINGS)]
+    for relative, is_folder in snapshot.paths.items():
+        parts += [relative, "a folder" if is_folder else _read_digest(snapshot, relative)]
+    for path, day in sorted(snapshot.git.dates(zone).items()):
         parts += [path, day.isoformat()]
     return digest(*parts)
+
+
+def _read_digest(snapshot: Snapshot, relative: str) -> str:
+    """The digest of a source file's content, or why it cannot be read."""
+    try:
+        return digest(snapshot.read(relative))
+    except SourceRefused as refused:
+        return refused.message
 
 
 def output_files(out: Path) -> dict[str, str]:
@@ -813,12 +793,6 @@ def _converted(prose, page, report: Report):
 
 
 # -- on disk ---------------------------------------------------------------------------
-
-def forget_files(store: Store, paths) -> None:
-    """Paths the watcher saw change: re-read them even if size and time look the same."""
-    for path in paths:
-        store.memory.get("file_digests", {}).pop(str(path), None)
-
 
 def new_store(folder: Path | None = None) -> Store:
     """A store for this engine, empty, or reading what a build saved in `folder` (store.py: a missing,

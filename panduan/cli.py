@@ -16,7 +16,8 @@ from .cache import Memo, NullMemo, Site, new_store, tree_key
 from .load import parse_yaml, YamlSyntaxError
 from .problems import ContentError, format_problems
 from .progress import Progress, Silent
-from .sourcefiles import SourceRefused, read_source
+from .snapshot import Snapshot
+from .sourcefiles import SourceRefused
 from .timeline import BadMoment, clock_now, parse_now
 from .write import OutputRefused, prepare_output
 
@@ -48,10 +49,10 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def guide_timezone(root: Path) -> str:
+def guide_timezone(snapshot: Snapshot) -> str:
     """The time zone in guide.yaml, read early to interpret --now; Asia/Jakarta if unreadable."""
     try:
-        data = parse_yaml(read_source(root, "guide.yaml").decode("utf-8"))
+        data = parse_yaml(snapshot.read("guide.yaml").decode("utf-8"))
         zone = data.get("timezone") if isinstance(data, dict) else None
     except (SourceRefused, UnicodeDecodeError, YamlSyntaxError):
         zone = None
@@ -64,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     if not os.path.lexists(root / "guide.yaml"):
         print(f"build.py: {root} has no guide.yaml; run it in the guide's folder or pass --root", file=sys.stderr)
         return EXIT_USAGE
-    zone = guide_timezone(root)
+    snapshot = Snapshot(root)   # what this run reads of the guide (its key, then the build)
+    zone = guide_timezone(snapshot)
     try:
         now = parse_now(args.now, zone) if args.now else clock_now(zone)
     except BadMoment as error:
@@ -98,8 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     def make(report) -> Site:
         """The outermost stage: build (or check) and write; what was written, and the build's warnings."""
         from .builder import build, make_site   # here: an unchanged build imports no stage of it
-        made = make_site(root, now, args.strict, args.drafts, memo, progress=progress) \
-            if args.command == "check" else build(root, out, now, args.strict, args.drafts, memo, progress)
+        made = make_site(root, now, args.strict, args.drafts, memo, progress=progress, snapshot=snapshot) \
+            if args.command == "check" else build(root, out, now, args.strict, args.drafts, memo, progress,
+                                                  snapshot=snapshot)
         built.append(made)
         report.extend(made.warnings)
         pages = sum(1 for name in made.files if name.endswith(".html"))
@@ -108,21 +111,10 @@ def main(argv: list[str] | None = None) -> int:
                  f"phase: {made.clock.phase.id}; {made.clock.describe()}")
         return Site(None, None, {}, lines) if args.command == "check" else Site.after(made.clock, out, lines)
 
-    def tree() -> str:
-        """The outermost stage's key (a null memo computes none)."""
-        return tree_key(root, memo.engine, zone, args.strict, args.drafts, out) if store is not None else ""
-
-    moved = False   # a file of the guide changed while it was built: it may be in the site or not
-
-    def still_the_same_tree(site: Site) -> bool:
-        nonlocal moved
-        moved = tree() != key
-        return not moved
-
     try:
-        key = tree()   # before the build reads anything, and again after it (not remembered if moved)
-        site, warnings = memo.stage("site", key, make, valid=lambda site: site.holds(out, now),
-                                    keep=still_the_same_tree)
+        # the outermost stage's key (a null memo computes none): every file read, for the build too
+        key = tree_key(snapshot, memo.engine, zone, args.strict, args.drafts, out) if store is not None else ""
+        site, warnings = memo.stage("site", key, make, valid=lambda site: site.holds(out, now))
     except ContentError as error:
         progress.clear()
         print(format_problems(error.problems), file=sys.stderr)
@@ -148,9 +140,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{site.report[0]} as of {now.isoformat()}: unchanged since the last build, left as it is "
               f"({took:.2f}s)")
     print(*site.report[1:], sep="\n")
-    if moved:
-        print("build.py: a file of the guide changed while it was built; run build.py again to build it",
-              file=sys.stderr)
     return EXIT_OK
 
 

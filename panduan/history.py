@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from .load import SOURCE_FOLDERS
+from .sourcefiles import SOURCE_FOLDERS
 
 if TYPE_CHECKING:   # only named in annotations: an unchanged build never imports it
     from .model import Guide, Page, Stage
@@ -39,23 +39,22 @@ class _GitFailed(Exception):
     """A git command failed: no dates (and nothing remembered, so the next build asks again)."""
 
 
-def git_dates(root: Path, zone: str) -> dict[str, dt.date]:
-    """Path (relative to root) -> date of the last commit touching it, for clean tracked files."""
-    return AskedGit(root).dates(zone)
-
-
 class AskedGit:
-    """git, asked about the guide's files: both commands run while the build goes on, and
-    `dates(zone)` waits for them and gives what `git_dates` gives."""
+    """git, asked once about the guide's files (snapshot.py): both commands run while the build goes
+    on, and `dates(zone)` waits for them and gives, for each clean tracked file (its path relative to
+    the guide), the date of the last commit touching it; the same answers every time it is asked."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.head = _started(root, "rev-parse", "--is-shallow-repository", "--show-prefix", "HEAD")
         self.status = _started(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames",
                                "--", *SOURCES)
+        self.answers: tuple[str | None, str | None] | None = None
 
     def dates(self, zone: str) -> dict[str, dt.date]:
-        return _dates(self.root, _finished(self.head), _finished(self.status), zone)
+        if self.answers is None:
+            self.answers = _finished(self.head), _finished(self.status)
+        return _dates(self.root, *self.answers, zone)
 
     def close(self) -> None:
         """Wait for the commands if their answers were never asked for (a build stopped by a

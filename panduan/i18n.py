@@ -32,12 +32,16 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
 from .load import SourceTree, YamlMap
 from .problems import Report, did_you_mean, excerpt
+
+if TYPE_CHECKING:
+    from .snapshot import Snapshot
 
 LANGUAGES = ("id", "en")   # every language the guide is published in
 CATALOGUE_DIR = "i18n"
@@ -284,10 +288,10 @@ def _check_braces(path: str, key: str, entry: Entry, report: Report) -> None:
                        "write other braces as {{ and }}")
 
 
-def load_catalogues(tree: SourceTree, default: str, templates: Path, report: Report,
+def load_catalogues(tree: SourceTree, default: str, snapshot: Snapshot, report: Report,
                     engine_keys: tuple[str, ...] = ()) -> Catalogues:
-    """Read and check every catalogue against the default one, the templates' t() calls
-    and `engine_keys`, the keys the engine itself uses (e.g. page titles in `plan`)."""
+    """Read and check every catalogue against the default one, the templates' t() calls (the
+    templates read from `snapshot`) and `engine_keys`, the keys the engine itself uses (e.g. page titles in `plan`)."""
     entries: dict[str, dict[str, Entry]] = {}
     for lang in ordered(default):
         path = catalogue_path(lang)
@@ -319,7 +323,7 @@ def load_catalogues(tree: SourceTree, default: str, templates: Path, report: Rep
             if key not in reference:
                 report.warn(path, entry.line, entry.column, f"'{key}' is not in {catalogue_path(default)}",
                             did_you_mean(key, reference) or "remove it, or add it there first")
-    _check_templates(templates, reference, default, report)
+    _check_templates(snapshot, reference, default, report)
     if source_ok(tree, catalogue_path(default)):
         for key in engine_keys:
             if key not in reference:
@@ -333,12 +337,12 @@ def source_ok(tree: SourceTree, path: str) -> bool:
     return source is not None and source.ok
 
 
-def _check_templates(templates: Path, reference: dict[str, Entry], default: str, report: Report) -> None:
+def _check_templates(snapshot: Snapshot, reference: dict[str, Entry], default: str, report: Report) -> None:
     """Every t('key') in a template names a key of the default catalogue."""
-    found = (p for p in templates.rglob("*") if p.suffix in TEMPLATE_SUFFIXES) if templates.is_dir() else ()
-    for template in sorted(found):
-        relative = "templates/" + template.relative_to(templates).as_posix()
-        text = template.read_text(encoding="utf-8")
+    for relative in snapshot.files_under("templates"):
+        if PurePosixPath(relative).suffix not in TEMPLATE_SUFFIXES:
+            continue
+        text = snapshot.text(relative)
         for match in TEMPLATE_CALL.finditer(text):
             key = match.group(2)
             if key not in reference:

@@ -89,7 +89,7 @@ class Living:
         self.default = catalogues.default
         self.config = guides[self.default].config
         self.zone = ZoneInfo(self.config.timezone)
-        self.history = History(dates)   # history.git_dates
+        self.history = History(dates)   # history.AskedGit.dates
         today = clock.now.astimezone(self.zone).date()
         self.updates = {lang: updates(guide, today) for lang, guide in guides.items()}
         # a translation's page also reads its original's shared fields (dates, sources, blocks)

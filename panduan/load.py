@@ -9,16 +9,19 @@ numbers shifted to match the file.
 from __future__ import annotations
 
 import fnmatch
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import frontmatter
 import yaml
 
 from .problems import Report
-from .sourcefiles import SOURCE_FOLDERS, SourceRefused, inspect_sources, read_source
+from .sourcefiles import SourceRefused, inspect_sources
+
+if TYPE_CHECKING:
+    from .snapshot import Snapshot
 
 
 class YamlMap(dict):
@@ -314,9 +317,9 @@ def is_editor_litter(name: str) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in EDITOR_LITTER)
 
 
-def read_text(root: Path, relative: str, report: Report) -> str | None:
+def read_text(snapshot: Snapshot, relative: str, report: Report) -> str | None:
     try:
-        raw = read_source(root, relative)
+        raw = snapshot.read(relative)
     except SourceRefused as refused:
         report.add(relative, 0, 0, refused.message, refused.hint)
         return None
@@ -339,11 +342,11 @@ def _parse_directly(relative: str, text: str, parse, report: Report) -> Source:
     return parse(relative, text, report)
 
 
-def load_yaml(root: Path, relative: str, report: Report, memo=_parse_directly) -> Source | None:
-    if not os.path.lexists(root / relative):
+def load_yaml(snapshot: Snapshot, relative: str, report: Report, memo=_parse_directly) -> Source | None:
+    if not snapshot.exists(relative):
         report.add(relative, 0, 0, "is missing", f"create {relative}; see README.md for its format")
         return None
-    text = read_text(root, relative, report)
+    text = read_text(snapshot, relative, report)
     return None if text is None else memo(relative, text, parse_yaml_source, report)
 
 
@@ -361,8 +364,8 @@ def parse_yaml_source(relative: str, text: str, report: Report) -> Source:
     return source
 
 
-def load_markdown(root: Path, relative: str, report: Report, memo=_parse_directly) -> Source | None:
-    text = read_text(root, relative, report)
+def load_markdown(snapshot: Snapshot, relative: str, report: Report, memo=_parse_directly) -> Source | None:
+    text = read_text(snapshot, relative, report)
     return None if text is None else memo(relative, text, parse_markdown_source, report)
 
 
@@ -425,38 +428,35 @@ def parse_markdown_source(relative: str, text: str, report: Report) -> Source:
     return source
 
 
-def load_tree(root: Path, report: Report, memo=_parse_directly, files=()) -> SourceTree:
+def load_tree(snapshot: Snapshot, report: Report, memo=_parse_directly, files=()) -> SourceTree:
     """Read every source file of the guide: the content files of `files` (content.FILES) and the
     interface catalogues. Problems go to `report`.
 
     `memo(relative, text, parse, report)` returns `parse(relative, text, report)`,
     possibly remembered from an earlier build of the same text (see cache.py).
     """
-    tree = SourceTree(root)
-    refused = inspect_sources(root, report)   # before anything is opened
+    tree = SourceTree(snapshot.root)
+    refused = inspect_sources(snapshot.root, snapshot.paths, report)   # before anything is opened
     single = [entry.pattern for entry in files if entry.folder is None and (entry.required or
-                                                                            (root / entry.pattern).is_file())]
+                                                                            snapshot.is_file(entry.pattern))]
     for relative in (*single, *CATALOGUES):
         if relative in refused:
             continue
-        source = load_yaml(root, relative, report, memo)
+        source = load_yaml(snapshot, relative, report, memo)
         if source is not None:
             tree.files[relative] = source
     for folder in (entry.folder for entry in files if entry.folder is not None):
-        directory = root / folder
-        if not directory.is_dir():
-            continue
-        for path in sorted(directory.iterdir()):
-            relative = f"{folder}/{path.name}"
+        for relative in snapshot.in_folder(folder):
+            name = relative.rpartition("/")[2]
             if relative in refused:
                 tree.files[relative] = Source(relative, "", ok=False)   # reported; its translations are not orphans
                 continue
-            if path.name.startswith(".") or path.is_dir() or is_editor_litter(path.name):
+            if name.startswith(".") or snapshot.is_folder(relative) or is_editor_litter(name):
                 continue
-            if path.suffix != ".md":
+            if not name.endswith(".md"):
                 report.add(relative, 0, 0, "is not a Markdown page",
                            "pages must end in .md; move other files to static/")
                 continue
-            source = load_markdown(root, relative, report, memo)
+            source = load_markdown(snapshot, relative, report, memo)
             tree.files[relative] = source or Source(relative, "", ok=False)
     return tree

@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 from . import urls
 from .model import Config
@@ -165,8 +164,8 @@ def kept_by_language(plan: Plan) -> dict[str, list[str]]:
 @dataclass(frozen=True)
 class Layout:
     """What the worker holds that depends on the plan alone (made once per plan: cache.py)."""
-    kept: tuple[tuple[str, str, Path | None, bytes], ...]   # (address, output file, static source, address
-                                                            # as the version's digest spells it) to digest
+    kept: tuple[tuple[str, str, bytes | None, bytes], ...]   # (address, output file, static file's bytes,
+                                                             # address as the version's digest spells it)
     lists: dict[str, str]                                   # the worker's lists of addresses, as JSON
 
 
@@ -177,8 +176,8 @@ def layout(config: Config, plan: Plan) -> Layout:
     install = [version.url for output in chosen for version in plan.versions(output)] + list(offline.values())
     languages = kept_by_language(plan)
     assets = sorted(plan.assets.values())
-    sources = {s.url: s.source for s in plan.static}
-    kept = tuple((url, urls.file_for(url), sources.get(url), url.encode() + b"\0")
+    static = {s.url: s.data for s in plan.static}
+    kept = tuple((url, urls.file_for(url), static.get(url), url.encode() + b"\0")
                  for url in sorted(set(install).union(*languages.values())) + assets)
 
     def relative(paths):
@@ -201,8 +200,8 @@ def service_worker(config: Config, plan: Plan, files: dict[str, bytes], made: La
     made = made or layout(config, plan)
     digests = {} if digests is None else digests
     parts = [WORKER.encode()]
-    for url, file, source, named in made.kept:
-        data = source.read_bytes() if source is not None else files[file]
+    for url, file, static, named in made.kept:
+        data = static if static is not None else files[file]
         known = digests.get(url)
         if known is None or known[0] is not data:
             known = digests[url] = (data, named + hashlib.sha256(data).digest())

@@ -12,12 +12,16 @@ from __future__ import annotations
 import functools
 import hashlib
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import urls
 from .i18n import LANGUAGES, Catalogues, catalogue_path, language_name, prefix
 from .model import FactCheck, Guide, Page
 from .problems import Report, excerpt
+from .sourcefiles import SourceRefused
+
+if TYPE_CHECKING:
+    from .snapshot import Snapshot
 
 SETTINGS = "guide.yaml"
 SOURCES = "content/sources.yaml"
@@ -71,7 +75,8 @@ class Output:
 @dataclass(frozen=True)
 class StaticFile:
     url: str
-    source: Path
+    source: str    # its path in the guide (static/...)
+    data: bytes    # as the build read it (snapshot.py): what is published, digested and copied
 
 
 @dataclass(frozen=True)
@@ -143,13 +148,14 @@ class Planning:
         return (catalogue_path(self.lang),)
 
 
-def plan_site(guides: dict[str, Guide], catalogues: Catalogues, static_dir: Path, report: Report,
+def plan_site(guides: dict[str, Guide], catalogues: Catalogues, snapshot: Snapshot, report: Report,
               official: bool = False, files=()) -> Plan:
     """Decide every output file, for every language; report two outputs writing one file.
 
     `guides` holds the guide as read in each language, the default language first; `official`:
     the results are official now (their share image exists); `files`: the content files
-    (content.FILES), whose planners add the outputs of their records (pages, fact checks...)."""
+    (content.FILES), whose planners add the outputs of their records (pages, fact checks...);
+    `snapshot`: the guide's files, of which those under static/ are published as they are."""
     outputs = []
     reserved = reserved_folders(catalogues.default)
     for lang, guide in guides.items():
@@ -167,7 +173,7 @@ def plan_site(guides: dict[str, Guide], catalogues: Catalogues, static_dir: Path
                key="/next-change.json"),
     ]
     allowed = dict(next(iter(guides.values())).config.static_html)
-    static, assets = _plan_static(static_dir, outputs, reserved, allowed, report)
+    static, assets = _plan_static(snapshot, outputs, reserved, allowed, report)
     return Plan(tuple(outputs), tuple(static), assets)
 
 
@@ -189,7 +195,7 @@ def _owner(url: str, claimed: dict[str, str], folders: dict[str, str]) -> str | 
                  for folder, owner in folders.items() if url.startswith(folder)), None)
 
 
-def _plan_static(static_dir: Path, outputs: list[Output], reserved: dict[str, str], allowed_html: dict[str, int],
+def _plan_static(snapshot: Snapshot, outputs: list[Output], reserved: dict[str, str], allowed_html: dict[str, int],
                  report: Report) -> tuple[list[StaticFile], dict[str, str]]:
     """Every file under static/, at its address; a file that would take an address the guide
     or the engine uses, or whose name a web host might change, is a problem. So is an HTML
@@ -200,28 +206,31 @@ def _plan_static(static_dir: Path, outputs: list[Output], reserved: dict[str, st
     # the static folders are where static files belong
     folders = {folder: owner for folder, owner in reserved.items() if folder not in STATIC_FOLDERS}
     static, assets = [], {}
-    for path in sorted(static_dir.rglob("*")) if static_dir.is_dir() else ():
-        if not path.is_file():   # links leaving the guide were refused by load (sourcefiles.py)
-            continue
-        relative = path.relative_to(static_dir).as_posix()
+    for source in snapshot.files_under("static"):   # links leaving the guide were refused by load (sourcefiles.py)
+        relative = source.removeprefix("static/")
         odd = next((part for part in relative.split("/") if part.startswith(".") or part.endswith((".", " "))), None)
         if odd is not None:
-            report.add(f"static/{relative}", 0, 0, f"the name '{excerpt(odd)}' starts or ends with a dot or a space",
+            report.add(source, 0, 0, f"the name '{excerpt(odd)}' starts or ends with a dot or a space",
                        "web hosts hide or change such names; rename the file")
             continue
-        if path.suffix.lower() in HTML_SUFFIXES and f"static/{relative}" not in allowed_html:
-            report.add(f"static/{relative}", 0, 0, "is an HTML page, which would be published without the guide's checks",
+        if source.lower().endswith(HTML_SUFFIXES) and source not in allowed_html:
+            report.add(source, 0, 0, "is an HTML page, which would be published without the guide's checks",
                        "write it as a Markdown page in content/pages/, or, if it must be published as it is, "
                        f"list it in guide.yaml under 'static_html:'")
             continue
         owner = _owner("/" + relative, claimed, folders)
         if owner is not None:
-            report.add(f"static/{relative}", 0, 0, f"would overwrite {owner}", "rename or move the file")
+            report.add(source, 0, 0, f"would overwrite {owner}", "rename or move the file")
+            continue
+        try:
+            data = snapshot.read(source)
+        except SourceRefused as refused:
+            report.add(source, 0, 0, refused.message, refused.hint)
             continue
         if relative.startswith(FINGERPRINTED):
-            assets["/" + relative] = "/" + fingerprinted(relative, path.read_bytes())
-        static.append(StaticFile(assets.get("/" + relative, "/" + relative), path))
-    published = {"static/" + s.source.relative_to(static_dir).as_posix() for s in static}
+            assets["/" + relative] = "/" + fingerprinted(relative, data)
+        static.append(StaticFile(assets.get("/" + relative, "/" + relative), source, data))
+    published = {s.source for s in static}
     for listed, line in allowed_html.items():
         if listed not in published or not listed.lower().endswith(HTML_SUFFIXES):
             report.add(SETTINGS, line, 0, f"static_html: {excerpt(listed)} is not an HTML file under static/",

@@ -16,13 +16,15 @@ problem, with the template's file and line.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import jinja2
+from jinja2.loaders import split_template_path
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import Markup
@@ -35,11 +37,13 @@ from .plan import Output, Plan
 from .problems import Report
 from .qr import qr_svg
 from .render_pool import render_forked, worth_forking
+from .sourcefiles import SourceRefused
 from .timeline import Timeline
 from .views import Shown, Views
 
 if TYPE_CHECKING:
     from .living import LivingNames
+    from .snapshot import Snapshot
 
 
 def _number(value, locale: str) -> str:
@@ -90,10 +94,32 @@ class TemplateBytecode(jinja2.BytecodeCache):
         self.stored[bucket.key] = bucket.bytecode_to_string()
 
 
-def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+class SnapshotLoader(jinja2.BaseLoader):
+    """The templates under templates/ as the build read them (snapshot.py): read once, and the
+    same bytes the build's key was made of. Each is named by its file's path, as Jinja's own
+    file loader names it, so an error points at the file."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        relative = "/".join(("templates", *split_template_path(template)))   # no '..': never outside
+        try:
+            text = self.snapshot.text(relative) if self.snapshot.is_file(relative) else None
+        except SourceRefused:
+            text = None
+        if text is None:
+            raise jinja2.TemplateNotFound(template, f"there is no template {relative}")
+        return text, os.path.normpath(os.path.join(self.snapshot.root, relative)), lambda: True
+
+    def list_templates(self) -> list[str]:
+        return [path.removeprefix("templates/") for path in self.snapshot.files_under("templates")]
+
+
+def environment(snapshot: Snapshot, bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         bytecode_cache=bytecode_cache,   # watch mode keeps compiled templates between builds
-        loader=jinja2.FileSystemLoader(templates),
+        loader=SnapshotLoader(snapshot),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -227,12 +253,12 @@ class Alternate:
 
 
 class Renderer:
-    def __init__(self, templates: Path, guides: dict[str, Guide], catalogues: Catalogues,
+    def __init__(self, snapshot: Snapshot, guides: dict[str, Guide], catalogues: Catalogues,
                  timelines: dict[str, Timeline], plan: Plan, bodies: dict[str, Markup],
                  living: dict[str, LivingNames], bytecode_cache: jinja2.BytecodeCache | None = None,
                  views=lambda make: make()):
-        self.templates = templates
-        self.env = environment(templates, bytecode_cache)
+        self.templates = snapshot.root / "templates"
+        self.env = environment(snapshot, bytecode_cache)
         self.env.globals.update(jsonld=structured.script, voting_event=structured.voting_event,
                                 claim_review=structured.claim_review, faq_page=structured.faq_page,
                                 dataset=structured.dataset)

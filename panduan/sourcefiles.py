@@ -5,10 +5,11 @@ only if it points to a file inside the guide's source folders; one that
 leaves them, a named pipe, a socket or a device is a problem naming the path,
 found without opening it (a pipe would hang the build, a device never ends).
 A file larger than the limit for its kind is a problem too, so no source can
-exhaust memory. `inspect_sources` walks every source folder once, before
-anything is read; `read_source` is what every reader of a text source calls,
-and makes the same checks itself, so a file swapped in between the two is
-refused all the same.
+exhaust memory. `source_listing` walks every source folder once and
+`inspect_sources` looks at each path found, before anything is read;
+`read_source` is what every read of a source comes down to (snapshot.py), and
+makes the same checks itself, so a file swapped in between the two is refused
+all the same.
 """
 from __future__ import annotations
 
@@ -109,25 +110,29 @@ def read_source(root: Path, relative: str) -> bytes:
     return data
 
 
-def source_paths(root: Path) -> list[Path]:
-    """Every path under the source folders, sorted, links not followed (guide.yaml aside)."""
-    found = []
+def source_listing(root: Path) -> dict[str, bool]:
+    """Every path under the source folders (relative, '/'-separated, sorted by their parts, links not
+    followed, guide.yaml aside): is it a folder? A link to a folder counts as one."""
+    found = {}
+    top = len(os.path.join(os.fspath(root), ""))
     for folder in SOURCE_FOLDERS:
         if (root / folder).is_dir() and not (root / folder).is_symlink():
             for directory, subfolders, names in os.walk(root / folder):
                 subfolders.sort()
-                found += [Path(directory, name) for name in (*subfolders, *names)]
-    return sorted(found, key=lambda path: path.parts)   # as Paths sort, without their slow comparison
+                prefix = directory[top:].replace(os.sep, "/") + "/"
+                found.update((prefix + name, True) for name in subfolders)
+                found.update((prefix + name, False) for name in names)
+    return {path: found[path] for path in sorted(found, key=lambda path: path.split("/"))}
 
 
-def inspect_sources(root: Path, report: Report) -> set[str]:
+def inspect_sources(root: Path, listing: dict[str, bool], report: Report) -> set[str]:
     """Report every path of the guide that is not a readable source; returns their relative paths.
 
-    Looks at guide.yaml and everything under the source folders, opening nothing."""
+    Looks at guide.yaml and everything in `listing` (source_listing), opening nothing."""
     refused = set()
     candidates = [SETTINGS] if os.path.lexists(root / SETTINGS) else []
     candidates += [folder for folder in SOURCE_FOLDERS if (root / folder).is_symlink()]
-    candidates += [path.relative_to(root).as_posix() for path in source_paths(root)]
+    candidates += list(listing)
     for relative in candidates:
         problem = refusal(root, relative)
         if problem:

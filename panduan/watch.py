@@ -30,8 +30,9 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .builder import Built, make_site
-from .cache import Memo, forget_files, new_store
-from .load import SOURCE_FOLDERS, is_editor_litter
+from .cache import Memo, new_store
+from .load import is_editor_litter
+from .sourcefiles import SOURCE_FOLDERS
 from .problems import ContentError, Problem
 from .search import indexed_pages, search_files
 from .store import Store
@@ -84,7 +85,6 @@ class Session:
         """Build again after the watcher saw `paths` change (none: look at every file); publish the
         outcome to waiting browsers."""
         started = time.perf_counter()
-        forget_files(self.store, paths)
         previous = self.outcome
         try:
             built = make_site(self.root, self.moment(), self.strict, self.drafts, Memo(self.store, paths or None),

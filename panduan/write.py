@@ -118,7 +118,8 @@ class Staged:
         for item in static:
             name = item.url.lstrip("/")
             if self.written.get(name) is not item:
-                shutil.copyfile(item.source, _fresh_target(self.fresh, name, self.made))
+                with open(_fresh_target(self.fresh, name, self.made), "wb") as stream:
+                    stream.write(item.data)
                 self.written[name] = item
         for name, data in sorted(files.items()):
             if self.written.get(name) is not data:
@@ -270,7 +271,7 @@ def update_site(out: Path, files: dict[str, bytes], static: tuple[StaticFile, ..
     """
     wanted = dict(files)
     for item in static:
-        wanted[item.url.lstrip("/")] = item.source.read_bytes()
+        wanted[item.url.lstrip("/")] = item.data
     wanted[MARKER] = MARKER_TEXT   # as write_site leaves it
     out = Path(os.path.abspath(out))
     if written is None or out.is_symlink() or not out.is_dir() or not (out / MARKER).is_file():

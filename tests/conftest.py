@@ -14,6 +14,7 @@ from sites import FIXTURES, NOW, REPO, assemble, run_build  # noqa: E402
 
 from panduan.cache import Memo, NullMemo  # noqa: E402
 from panduan.render import TemplateBytecode, environment  # noqa: E402
+from panduan.snapshot import Snapshot  # noqa: E402
 
 
 SETTINGS = ("block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
@@ -55,7 +56,7 @@ def templates_compiled_once():
         patch.setattr(jinja2.Environment, "compile", compile)
         patch.setattr(NullMemo, "bytecode", shared)
         patch.setattr(Memo, "bytecode", property(lambda memo: shared))
-        env = environment(REPO / "templates")
+        env = environment(Snapshot(REPO))
         for name in env.list_templates():
             env.get_template(name)
         yield

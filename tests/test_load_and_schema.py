@@ -9,6 +9,7 @@ import pytest
 from panduan import schema
 from panduan.load import YamlSyntaxError, load_markdown, parse_yaml
 from panduan.problems import Report
+from panduan.snapshot import Snapshot
 
 
 def test_yaml_remembers_lines_and_columns_of_keys_and_items():
@@ -33,7 +34,7 @@ def test_yaml_impossible_date_stays_text_for_the_schema():
 def test_front_matter_lines_match_the_file(tmp_path: Path):
     (tmp_path / "p.md").write_text("---\ntitle: A\nsummary: B\norder: 1\n---\n\nBody\n", encoding="utf-8")
     report = Report()
-    source = load_markdown(tmp_path, "p.md", report)
+    source = load_markdown(Snapshot(tmp_path), "p.md", report)
     assert report.problems == []
     assert source.data.where("order") == (4, 1)
     assert source.body.strip() == "Body"

@@ -1,0 +1,87 @@
+"""The guide as one build sees it: its source paths listed once, each file read at most once, and
+git asked once.
+
+Every reader of a build takes its files from one `Snapshot`: loading, the check of the
+templates' interface keys, the template loader, the static files, the cache's keys and
+"last updated" (git). So `build.py`'s key of the tree (cache.tree_key), which reads every file
+before the build starts, is made of exactly the bytes the build goes on to use, read from disk
+once. A file saved while the guide is being built is not half in this build: it is in the next one,
+which sees a different key. Watch mode makes one snapshot per rebuild, which reads only what that
+rebuild reads.
+
+The checks of sourcefiles.py apply to every read: a link leaving the guide, a pipe or a file over
+its size limit is refused (`SourceRefused`, kept and raised again on every later read).
+"""
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+from .history import AskedGit
+from .sourcefiles import SETTINGS, SourceRefused, read_source, source_listing
+
+
+class Snapshot:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._read: dict[str, bytes | SourceRefused] = {}
+
+    @functools.cached_property
+    def paths(self) -> dict[str, bool]:
+        """Every path under the source folders: is it a folder? (sourcefiles.source_listing)"""
+        return source_listing(self.root)
+
+    def in_folder(self, folder: str) -> list[str]:
+        """What is directly in `folder`, files and folders (relative paths, sorted)."""
+        prefix = folder + "/"
+        return [path for path in self.paths if path.startswith(prefix) and "/" not in path[len(prefix):]]
+
+    def files_under(self, folder: str) -> list[str]:
+        """The files anywhere under `folder` (relative paths, sorted)."""
+        prefix = folder + "/"
+        return [path for path, is_folder in self.paths.items() if path.startswith(prefix) and not is_folder]
+
+    def exists(self, relative: str) -> bool:
+        """Is there anything at `relative` (guide.yaml, or a path under a source folder)?"""
+        return self.settings_exist if relative == SETTINGS else relative in self.paths
+
+    def is_file(self, relative: str) -> bool:
+        """Is `relative` a file of the guide (guide.yaml, or a file under a source folder)?"""
+        if relative == SETTINGS:
+            return self.settings_exist
+        return self.paths.get(relative) is False
+
+    def is_folder(self, relative: str) -> bool:
+        return self.paths.get(relative) is True
+
+    @functools.cached_property
+    def settings_exist(self) -> bool:
+        return os.path.lexists(self.root / SETTINGS)
+
+    def read(self, relative: str) -> bytes:
+        """The bytes of a source file, as read the first time it was asked for (sourcefiles.read_source)."""
+        found = self._read.get(relative)
+        if found is None:
+            try:
+                found = read_source(self.root, relative)
+            except SourceRefused as refused:
+                found = refused
+            self._read[relative] = found
+        if isinstance(found, SourceRefused):
+            raise found
+        return found
+
+    def text(self, relative: str) -> str:
+        """A source file as text, with its line ends as Python reads text files (universal newlines)."""
+        return self.read(relative).decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+    @functools.cached_property
+    def git(self) -> AskedGit:
+        """git, asked about the guide's files the first time this is used (history.AskedGit)."""
+        return AskedGit(self.root)
+
+    def close(self) -> None:
+        """Wait for git, if it was asked and never answered (a build stopped by a problem)."""
+        if "git" in self.__dict__:
+            self.git.close()
