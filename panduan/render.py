@@ -105,11 +105,9 @@ class SnapshotLoader(jinja2.BaseLoader):
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         relative = "/".join(("templates", *split_template_path(template)))   # no '..': never outside
         try:
-            text = self.snapshot.text(relative) if self.snapshot.is_file(relative) else None
+            text = self.snapshot.text(relative)
         except SourceRefused:
-            text = None
-        if text is None:
-            raise jinja2.TemplateNotFound(template, f"there is no template {relative}")
+            raise jinja2.TemplateNotFound(template, f"there is no template {relative}") from None
         return text, os.path.normpath(os.path.join(self.snapshot.root, relative)), lambda: True
 
     def list_templates(self) -> list[str]:

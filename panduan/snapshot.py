@@ -43,8 +43,16 @@ class Snapshot:
         return [path for path, is_folder in self.paths.items() if path.startswith(prefix) and not is_folder]
 
     def exists(self, relative: str) -> bool:
-        """Is there anything at `relative` (guide.yaml, or a path under a source folder)?"""
-        return self.settings_exist if relative == SETTINGS else relative in self.paths
+        """Is there anything at `relative` (guide.yaml, or a path under a source folder)? Asked of
+        the listing once it is taken, else of the disk: a rebuild in watch mode that reads one
+        edited file does not list thousands."""
+        if relative == SETTINGS:
+            return self.settings_exist
+        return relative in self.paths if self._listed else os.path.lexists(self.root / relative)
+
+    @property
+    def _listed(self) -> bool:
+        return "paths" in self.__dict__   # the cached listing, if taken
 
     def is_file(self, relative: str) -> bool:
         """Is `relative` a file of the guide (guide.yaml, or a file under a source folder)?"""
@@ -60,10 +68,13 @@ class Snapshot:
         return os.path.lexists(self.root / SETTINGS)
 
     def read(self, relative: str) -> bytes:
-        """The bytes of a source file, as read the first time it was asked for (sourcefiles.read_source)."""
+        """The bytes of a source file, as read the first time it was asked for (sourcefiles.read_source).
+        Once the listing is taken, a file it does not hold is not read: it came later."""
         found = self._read.get(relative)
         if found is None:
             try:
+                if relative != SETTINGS and self._listed and relative not in self.paths:
+                    raise SourceRefused("did not exist when the build began", "run the build again")
                 found = read_source(self.root, relative)
             except SourceRefused as refused:
                 found = refused
