@@ -65,13 +65,13 @@ def make_site(root: Path, now: dt.datetime, strict: bool = False, drafts: bool =
     once: cli.py passes the one it read for the build's key."""
     report = Report()
     memo = memo or NullMemo()
-    snapshot = snapshot or Snapshot(root)
+    snapshot = snapshot or Snapshot(root, *memo.git_before())
     snapshot.git   # asked now: its answers ("last updated" dates) come while the build goes on
     try:
         return _make_site(snapshot, now, strict, drafts, memo, search, report, progress or Silent(), meanwhile)
     finally:
         snapshot.close()   # a build stopped by a problem before it asked: no git left running
-        memo.finish()
+        memo.finish(snapshot.git_answers())
 
 
 def _make_site(snapshot: Snapshot, now: dt.datetime, strict: bool, drafts: bool, memo: Memo,

@@ -184,9 +184,15 @@ class Memo:
         if self.model_key is not None:
             self.store.memory["kept"] = self.kept
 
-    def finish(self) -> None:
+    def git_before(self) -> tuple:
+        """(the last build's answers from git, the paths the file-system monitor saw change since),
+        for history.AskedGit: in watch mode, a save spares it asking about every file."""
+        return self.store.memory.get("git"), self.changed
+
+    def finish(self, git_answers=None) -> None:
         """The build is over (see Store.finish): the store entries behind what the last successful
-        build kept for the next are held."""
+        build kept for the next are held, and what git answered is kept for the next build."""
+        self.store.memory["git"] = git_answers
         kept = self.store.memory.get("kept") or _Kept()
         self.store.finish(lambda: (entry for results in kept.results.values()
                                    for entries in results.entries.values() for entry in entries))
@@ -585,7 +591,10 @@ class NullMemo(Memo):
     def succeeded(self) -> None:
         pass
 
-    def finish(self) -> None:
+    def git_before(self) -> tuple:
+        return None, None
+
+    def finish(self, git_answers=None) -> None:
         pass
 
     def load(self, root: Path, report: Report, load):

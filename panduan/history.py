@@ -39,22 +39,71 @@ class _GitFailed(Exception):
     """A git command failed: no dates (and nothing remembered, so the next build asks again)."""
 
 
-class AskedGit:
-    """git, asked once about the guide's files (snapshot.py): both commands run while the build goes
-    on, and `dates(zone)` waits for them and gives, for each clean tracked file (its path relative to
-    the guide), the date of the last commit touching it; the same answers every time it is asked."""
+@dataclass(frozen=True)
+class GitAnswers:
+    """What asking git found: rev-parse's answer (shallow?, the guide's folder in the repository,
+    HEAD), the index file's stat, and the files with changes (staged, unstaged or untracked)."""
+    head: str
+    index: tuple
+    dirty: frozenset[str]
 
-    def __init__(self, root: Path) -> None:
+
+class AskedGit:
+    """git, asked once about the guide's files (snapshot.py): its commands run while the build goes
+    on, and `dates(zone)` waits for them and gives, for each clean tracked file (its path relative to
+    the guide), the date of the last commit touching it; the same answers every time it is asked.
+
+    In watch mode the last rebuild's answers (`before`) and the paths the watcher saw change
+    (`changed`) spare most of `git status`, which takes 0.1 s at 5,000 pages: while HEAD and the
+    index file are as they were, only the changed paths can have changed state, so only they are
+    asked about. A commit, `git add` or anything else that rewrites the index asks about all."""
+
+    def __init__(self, root: Path, before: GitAnswers | None = None, changed=None) -> None:
         self.root = root
-        self.head = _started(root, "rev-parse", "--is-shallow-repository", "--show-prefix", "HEAD")
-        self.status = _started(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames",
-                               "--", *SOURCES)
-        self.answers: tuple[str | None, str | None] | None = None
+        self.head = _started(root, "rev-parse", "--is-shallow-repository", "--show-prefix", "--git-path", "index",
+                             "HEAD")
+        self.changed = _relative(root, changed) if before is not None else None
+        self.before = before if self.changed is not None else None
+        self.status = _status(root, SOURCES) if self.before is None else None   # else once HEAD is known
+        self.found: GitAnswers | None = None
+        self.asked = False
 
     def dates(self, zone: str) -> dict[str, dt.date]:
-        if self.answers is None:
-            self.answers = _finished(self.head), _finished(self.status)
-        return _dates(self.root, *self.answers, zone)
+        if not self.asked:
+            self.asked, self.found = True, self._answers()
+        if self.found is None:
+            return {}
+        return _dates(self.root, self.found, zone)
+
+    def _answers(self) -> GitAnswers | None:
+        found = _finished(self.head)
+        if found is None or found.count("\n") < 4:
+            self.close()
+            return None   # not a repository, or one without commits
+        shallow, prefix, index, head = found.split("\n")[:4]
+        try:
+            info = os.stat(self.root / index)
+            index_stat = (info.st_ino, info.st_size, info.st_mtime_ns)
+        except OSError:
+            index_stat = ()
+        answer = "\n".join((shallow, prefix, head))
+        before = self.before
+        if before is not None and (before.head, before.index) == (answer, index_stat) and index_stat:
+            status = _finished(_status(self.root, [f":(literal){path}" for path in sorted(self.changed)])) \
+                if self.changed else ""
+            kept = frozenset(path for path in before.dirty   # a changed folder: all in it is asked about
+                             if not any(path == changed or path.startswith(changed + "/") for changed in self.changed))
+        else:
+            status = _finished(self.status if self.status is not None else _status(self.root, SOURCES))
+            kept = frozenset()
+        if status is None:
+            return None
+        dirty = set(kept)
+        for entry in status.split("\0"):
+            if len(entry) > 3:
+                path = entry[3:]
+                dirty.add(path[len(prefix):] if path.startswith(prefix) else path)
+        return GitAnswers(answer, index_stat, frozenset(dirty))
 
     def close(self) -> None:
         """Wait for the commands if their answers were never asked for (a build stopped by a
@@ -64,22 +113,34 @@ class AskedGit:
                 _finished(process)
 
 
-def _dates(root: Path, found: str | None, status: str | None, zone: str) -> dict[str, dt.date]:
-    if found is None or found.count("\n") < 3:
-        return {}   # not a repository, or one without commits
-    shallow, prefix, head = found.split("\n")[:3]
-    if shallow != "false" or status is None:
+def _status(root: Path, paths) -> subprocess.Popen | None:
+    return _started(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", *paths)
+
+
+def _relative(root: Path, changed) -> frozenset[str] | None:
+    """The changed paths relative to the guide ('/'-separated), or None if one is outside it or unknown."""
+    if changed is None:
+        return None
+    tops = (Path(os.path.abspath(root)), root.resolve())
+    found = set()
+    for path in changed:
+        path = Path(os.path.abspath(path))   # a link's own path, not where it leads
+        inside = [path.relative_to(top).as_posix() for top in tops if top == path or top in path.parents]
+        if not inside:
+            return None
+        found.add(inside[0])
+    return frozenset(found)
+
+
+def _dates(root: Path, found: GitAnswers, zone: str) -> dict[str, dt.date]:
+    shallow, _, head = found.head.split("\n")
+    if shallow != "false":
         return {}
     try:
         dates = _commit_dates(str(root), head, zone)
     except _GitFailed:
         return {}
-    dirty = set()
-    for entry in status.split("\0"):
-        if len(entry) > 3:
-            path = entry[3:]
-            dirty.add(path[len(prefix):] if path.startswith(prefix) else path)
-    return {path: day for path, day in dates.items() if path not in dirty}
+    return {path: day for path, day in dates.items() if path not in found.dirty}
 
 
 @functools.lru_cache(maxsize=8)

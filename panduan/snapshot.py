@@ -18,14 +18,17 @@ import functools
 import os
 from pathlib import Path
 
-from .history import AskedGit
+from .history import AskedGit, GitAnswers
 from .sourcefiles import SETTINGS, SourceRefused, read_source, source_listing
 
 
 class Snapshot:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, git_before: GitAnswers | None = None, changed=None) -> None:
+        """`git_before` and `changed`: the last rebuild's answers from git and the paths the watcher
+        saw change since (watch mode; history.AskedGit)."""
         self.root = root
         self._read: dict[str, bytes | SourceRefused] = {}
+        self._git_before, self._changed = git_before, changed
 
     @functools.cached_property
     def paths(self) -> dict[str, bool]:
@@ -90,7 +93,11 @@ class Snapshot:
     @functools.cached_property
     def git(self) -> AskedGit:
         """git, asked about the guide's files the first time this is used (history.AskedGit)."""
-        return AskedGit(self.root)
+        return AskedGit(self.root, self._git_before, self._changed)
+
+    def git_answers(self) -> GitAnswers | None:
+        """What git answered, if it was asked (for the next rebuild in watch mode)."""
+        return self.git.found if "git" in self.__dict__ else None
 
     def close(self) -> None:
         """Wait for git, if it was asked and never answered (a build stopped by a problem)."""

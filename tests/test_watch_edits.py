@@ -98,6 +98,20 @@ def test_the_first_save_of_a_committed_page_drops_its_date(tmp_path):
     assert 'datetime="2024-01-05"' in site["tentang/index.html"].decode()
 
 
+def test_a_change_to_git_alone_is_seen_by_the_next_save(tmp_path):
+    """A save asks git only about the saved file while HEAD and git's index are as they were
+    (history.AskedGit). Untracking a page (`git rm --cached`) changes git's index alone: no event,
+    no rebuild, and the next save, of another page, must still drop that page's date."""
+    root = commit_all(assemble(tmp_path / "guide"))
+    session = Session(root, tmp_path / "out", moment)
+    assert session.rebuild().ok
+    assert edit(session, "content/pages/cara-mencoblos.md", lambda text: text + "\nDisimpan.\n").ok
+    git(root, "rm", "-q", "--cached", PAGE)   # the file stays; git no longer tracks it
+    assert edit(session, "content/pages/cara-mencoblos.md", lambda text: text + "\nLagi.\n").ok
+    site = assert_same_as_clean(session, tmp_path)
+    assert 'datetime="2024-01-05"' not in site["tentang/index.html"].decode()
+
+
 def test_a_commit_between_saves_rerenders_what_shows_the_new_dates(tmp_path):
     """A commit made in a terminal triggers no rebuild; the next save shows its dates too."""
     root = commit_all(assemble(tmp_path / "guide"))
