@@ -259,16 +259,6 @@ def _exchange(first: Path, second: Path) -> bool:
     raise OSError(error, os.strerror(error), str(second))
 
 
-def site_files(files: dict[str, bytes], static: tuple[StaticFile, ...]) -> dict[str, bytes]:
-    """What an output folder holds once the site is written, by file name: the built files, the
-    static files and the marker (as `write_site` and `Staged` leave it)."""
-    wanted = dict(files)
-    for item in static:
-        wanted[item.url.lstrip("/")] = item.data
-    wanted[MARKER] = MARKER_TEXT
-    return wanted
-
-
 def update_site(out: Path, files: dict[str, bytes], static: tuple[StaticFile, ...],
                 written: dict[str, bytes] | None) -> dict[str, bytes]:
     """Bring `out` from the site `written` (what the last call returned) to this one.
@@ -279,7 +269,10 @@ def update_site(out: Path, files: dict[str, bytes], static: tuple[StaticFile, ..
     call, or one after `out` was changed by someone else, writes everything
     with `write_site`. Returns what is now on disk, for the next call.
     """
-    wanted = site_files(files, static)
+    wanted = dict(files)
+    for item in static:
+        wanted[item.url.lstrip("/")] = item.data
+    wanted[MARKER] = MARKER_TEXT   # as write_site leaves it
     out = Path(os.path.abspath(out))
     if written is None or out.is_symlink() or not out.is_dir() or not (out / MARKER).is_file():
         write_site(out, files, static)

@@ -13,11 +13,10 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from live import clean_build, moment
 from sites import FIXTURES, assemble, commit_all, git, tree_bytes
 
-from panduan.builder import build, make_site
+from panduan.builder import build
 from panduan.cache import Memo, new_store
 from panduan.problems import ContentError
 from panduan.watch import Session
-from panduan.write import site_files
 
 PAGES = "content/pages"
 NEW_PAGE = "---\ntitle: {title}\nsummary: Ringkasan.\norder: {order}\nsources: [{source}]\n---\n{body}\n"
@@ -104,7 +103,7 @@ def test_any_edit_sequence_ends_equal_to_a_clean_build(folder, sequence):
             git(root, "commit", "-q", "--allow-empty", "-m", "edit", when=f"2024-01-0{edit[1]}T09:00:00+07:00")
             continue
         outcome = session.rebuild(apply(root, edit))
-        expected, warnings = _clean_build(root, search=False)
+        expected, warnings = _clean_build_and_warnings(root, folder / f"clean-{step}")
         if expected is None:
             assert not outcome.ok
             assert tree_bytes(session.out) == last_good, "a failed build must leave the output alone"
@@ -113,22 +112,20 @@ def test_any_edit_sequence_ends_equal_to_a_clean_build(folder, sequence):
             last_good = tree_bytes(session.out)
             assert last_good == expected, f"differs from a clean build after {edit} ({outcome.rendered} outputs rendered)"
             assert outcome.warnings == warnings
-    expected, _ = _clean_build(root, search=True)
+    expected = clean_build(root, folder / "clean")
     if expected is not None:
         assert session.rebuild().ok   # after a last commit (the watcher saw nothing) too
         session.refresh_search()
         assert tree_bytes(session.out) == expected, "the search index differs from a clean build's"
 
 
-def _clean_build(root: Path, search: bool) -> tuple[dict[str, bytes] | None, tuple]:
-    """What a clean build (without `search`: without the search index) would write and warns; None
-    and no warnings on problems. Made in memory: writing and removing a site per step would take
-    a third of the test's time, and tests/test_expected_output.py checks what `build` writes."""
+def _clean_build_and_warnings(root: Path, out: Path) -> tuple[dict[str, bytes] | None, tuple]:
+    """What a clean build without the search index writes and warns (None and no warnings on problems)."""
     try:
-        built = make_site(root, moment(), search=search)
+        built = build(root, out, moment(), search=False)
     except ContentError:
         return None, ()
-    return site_files(built.files, built.plan.static), tuple(built.warnings)
+    return tree_bytes(out), tuple(built.warnings)
 
 
 def test_the_cache_on_disk_survives_damage_and_changes_nothing(tmp_path):
