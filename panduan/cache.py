@@ -597,7 +597,7 @@ class NullMemo(Memo):
     def finish(self, git_answers=None) -> None:
         pass
 
-    def load(self, root: Path, report: Report, load):
+    def load(self, snapshot: Snapshot, report: Report, load):
         return load(report)
 
     def model(self, fn, snapshot: Snapshot, tree, now: dt.datetime, strict: bool, drafts: bool):

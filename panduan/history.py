@@ -35,6 +35,9 @@ if TYPE_CHECKING:   # only named in annotations: an unchanged build never import
 SOURCES = ("guide.yaml", *SOURCE_FOLDERS)   # not _site/ or .cache/: thousands of files git need not look at
 
 
+FEW_PATHS = 100   # changed paths that watch mode asks git about one by one; more: it asks about every file
+
+
 class _GitFailed(Exception):
     """A git command failed: no dates (and nothing remembered, so the next build asks again)."""
 
@@ -63,17 +66,20 @@ class AskedGit:
         self.head = _started(root, "rev-parse", "--is-shallow-repository", "--show-prefix", "--git-path", "index",
                              "HEAD")
         self.changed = _relative(root, changed) if before is not None else None
+        if self.changed is not None and len(self.changed) > FEW_PATHS:
+            self.changed = None   # asking about each of many paths is slower than asking about all
         self.before = before if self.changed is not None else None
         self.status = _status(root, SOURCES) if self.before is None else None   # else once HEAD is known
         self.found: GitAnswers | None = None
         self.asked = False
+        self.known: dict[str, dict[str, dt.date]] = {}
 
     def dates(self, zone: str) -> dict[str, dt.date]:
         if not self.asked:
             self.asked, self.found = True, self._answers()
-        if self.found is None:
-            return {}
-        return _dates(self.root, self.found, zone)
+        if zone not in self.known:
+            self.known[zone] = {} if self.found is None else _dates(self.root, self.found, zone)
+        return self.known[zone]
 
     def _answers(self) -> GitAnswers | None:
         found = _finished(self.head)

@@ -342,7 +342,12 @@ def _check_templates(snapshot: Snapshot, reference: dict[str, Entry], default: s
     for relative in snapshot.files_under("templates"):
         if PurePosixPath(relative).suffix not in TEMPLATE_SUFFIXES:
             continue
-        text = snapshot.text(relative)
+        try:
+            text = snapshot.text(relative)
+        except UnicodeDecodeError as error:
+            line = snapshot.read(relative)[:error.start].count(b"\n") + 1
+            report.add(relative, line, 0, "is not UTF-8 text", "save the file as UTF-8")
+            continue
         for match in TEMPLATE_CALL.finditer(text):
             key = match.group(2)
             if key not in reference:

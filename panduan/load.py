@@ -18,7 +18,7 @@ import frontmatter
 import yaml
 
 from .problems import Report
-from .sourcefiles import SourceRefused, inspect_sources
+from .sourcefiles import SourceRefused
 
 if TYPE_CHECKING:
     from .snapshot import Snapshot
@@ -436,7 +436,7 @@ def load_tree(snapshot: Snapshot, report: Report, memo=_parse_directly, files=()
     possibly remembered from an earlier build of the same text (see cache.py).
     """
     tree = SourceTree(snapshot.root)
-    refused = inspect_sources(snapshot.root, snapshot.paths, report)   # before anything is opened
+    refused = snapshot.inspect(report)   # before anything is parsed
     single = [entry.pattern for entry in files if entry.folder is None and (entry.required or
                                                                             snapshot.is_file(entry.pattern))]
     for relative in (*single, *CATALOGUES):

@@ -32,6 +32,7 @@ from markupsafe import Markup
 from . import copy_notice, structured, urls
 from .history import History
 from .i18n import Catalogues
+from .load import is_editor_litter
 from .model import FactCheck, Guide, Page
 from .plan import Output, Plan
 from .problems import Report
@@ -104,14 +105,21 @@ class SnapshotLoader(jinja2.BaseLoader):
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         relative = "/".join(("templates", *split_template_path(template)))   # no '..': never outside
+        filename = os.path.normpath(os.path.join(self.snapshot.root, relative))
         try:
             text = self.snapshot.text(relative)
         except SourceRefused:
             raise jinja2.TemplateNotFound(template, f"there is no template {relative}") from None
-        return text, os.path.normpath(os.path.join(self.snapshot.root, relative)), lambda: True
+        except UnicodeDecodeError as error:
+            line = self.snapshot.read(relative)[:error.start].count(b"\n") + 1
+            raise jinja2.TemplateSyntaxError("the template is not UTF-8 text; save it as UTF-8", line, template,
+                                             filename) from None
+        return text, filename, lambda: True
 
     def list_templates(self) -> list[str]:
-        return [path.removeprefix("templates/") for path in self.snapshot.files_under("templates")]
+        """Every template, not an editor's swap or backup file (render_pool compiles them all)."""
+        return [path.removeprefix("templates/") for path in self.snapshot.files_under("templates")
+                if not is_editor_litter(path.rpartition("/")[2])]
 
 
 def environment(snapshot: Snapshot, bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:

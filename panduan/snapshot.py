@@ -19,7 +19,8 @@ import os
 from pathlib import Path
 
 from .history import AskedGit, GitAnswers
-from .sourcefiles import SETTINGS, SourceRefused, read_source, source_listing
+from .problems import Report
+from .sourcefiles import SETTINGS, SOURCE_FOLDERS, SourceRefused, read_source, refusal, source_listing
 
 
 class Snapshot:
@@ -28,6 +29,7 @@ class Snapshot:
         saw change since (watch mode; history.AskedGit)."""
         self.root = root
         self._read: dict[str, bytes | SourceRefused] = {}
+        self._refused: dict[str, SourceRefused | None] = {}
         self._git_before, self._changed = git_before, changed
 
     @functools.cached_property
@@ -68,7 +70,7 @@ class Snapshot:
 
     @functools.cached_property
     def settings_exist(self) -> bool:
-        return os.path.lexists(self.root / SETTINGS)
+        return isinstance(self._read.get(SETTINGS), bytes) or os.path.lexists(self.root / SETTINGS)
 
     def read(self, relative: str) -> bytes:
         """The bytes of a source file, as read the first time it was asked for (sourcefiles.read_source).
@@ -85,6 +87,30 @@ class Snapshot:
         if isinstance(found, SourceRefused):
             raise found
         return found
+
+    def refusal(self, relative: str) -> SourceRefused | None:
+        """Why `relative` must not be read (sourcefiles.refusal), as found when it was read or
+        first looked at: a file removed once the key was taken is still read, from here."""
+        found = self._read.get(relative)
+        if found is not None:
+            return found if isinstance(found, SourceRefused) else None
+        if relative not in self._refused:
+            self._refused[relative] = refusal(self.root, relative)
+        return self._refused[relative]
+
+    def inspect(self, report: Report) -> set[str]:
+        """Report every path of the guide that is not a readable source; returns their relative
+        paths. Looks at guide.yaml and every listed path, opening nothing not read already."""
+        candidates = [SETTINGS] if self.settings_exist else []
+        candidates += [folder for folder in SOURCE_FOLDERS if (self.root / folder).is_symlink()]
+        candidates += list(self.paths)
+        refused = set()
+        for relative in candidates:
+            problem = self.refusal(relative)
+            if problem:
+                report.add(relative, 0, 0, problem.message, problem.hint)
+                refused.add(relative)
+        return refused
 
     def text(self, relative: str) -> str:
         """A source file as text, with its line ends as Python reads text files (universal newlines)."""

@@ -6,10 +6,10 @@ leaves them, a named pipe, a socket or a device is a problem naming the path,
 found without opening it (a pipe would hang the build, a device never ends).
 A file larger than the limit for its kind is a problem too, so no source can
 exhaust memory. `source_listing` walks every source folder once and
-`inspect_sources` looks at each path found, before anything is read;
-`read_source` is what every read of a source comes down to (snapshot.py), and
-makes the same checks itself, so a file swapped in between the two is refused
-all the same.
+`refusal` looks at each path found (snapshot.py: `Snapshot.inspect`), before
+anything is parsed; `read_source` is what every read of a source comes down to,
+and makes the same checks itself, so a file swapped in between the two is
+refused all the same.
 """
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ import os
 import stat
 from pathlib import Path
 
-from .problems import Report
 
 SOURCE_FOLDERS = ("content", "templates", "static", "i18n")   # with guide.yaml: all a build may read
 SETTINGS = "guide.yaml"
@@ -114,28 +113,11 @@ def source_listing(root: Path) -> dict[str, bool]:
     """Every path under the source folders (relative, '/'-separated, sorted by their parts, links not
     followed, guide.yaml aside): is it a folder? A link to a folder counts as one."""
     found = {}
-    top = len(os.path.join(os.fspath(root), ""))
     for folder in SOURCE_FOLDERS:
         if (root / folder).is_dir() and not (root / folder).is_symlink():
             for directory, subfolders, names in os.walk(root / folder):
                 subfolders.sort()
-                prefix = directory[top:].replace(os.sep, "/") + "/"
+                prefix = os.path.relpath(directory, root).replace(os.sep, "/") + "/"
                 found.update((prefix + name, True) for name in subfolders)
                 found.update((prefix + name, False) for name in names)
     return {path: found[path] for path in sorted(found, key=lambda path: path.split("/"))}
-
-
-def inspect_sources(root: Path, listing: dict[str, bool], report: Report) -> set[str]:
-    """Report every path of the guide that is not a readable source; returns their relative paths.
-
-    Looks at guide.yaml and everything in `listing` (source_listing), opening nothing."""
-    refused = set()
-    candidates = [SETTINGS] if os.path.lexists(root / SETTINGS) else []
-    candidates += [folder for folder in SOURCE_FOLDERS if (root / folder).is_symlink()]
-    candidates += list(listing)
-    for relative in candidates:
-        problem = refusal(root, relative)
-        if problem:
-            report.add(relative, 0, 0, problem.message, problem.hint)
-            refused.add(relative)
-    return refused

@@ -1,12 +1,14 @@
 """The snapshot a build reads its files from (panduan/snapshot.py): one listing, one reading of each file."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from live import moment
-from sites import FIXTURES, assemble, commit_all
+from sites import FIXTURES, NOW, assemble, commit_all, run_build
 
-from panduan import snapshot as snapshot_module
+from panduan import builder, cli, snapshot as snapshot_module
 from panduan.snapshot import Snapshot
 from panduan.sourcefiles import SourceRefused
 from panduan.watch import Session
@@ -41,3 +43,37 @@ def test_a_save_in_watch_mode_reads_that_file_and_lists_nothing(tmp_path, monkey
     assert outcome.ok, outcome.problems
     assert "Diperbarui." in (tmp_path / "out/tentang/index.html").read_text(encoding="utf-8")
     assert listings == []
+
+
+def test_paths_are_relative_to_the_guide_however_its_folder_is_named(mini, monkeypatch):
+    monkeypatch.chdir(mini)
+    assert "content/pages/tentang.md" in Snapshot(Path(".")).paths
+    assert Snapshot(Path(".")).paths == Snapshot(mini).paths
+
+
+def test_a_file_removed_once_the_key_is_taken_is_built_from_what_was_read(mini, capsys):
+    """build.py reads every file for its key; a page deleted after that is still built from the
+    snapshot (not a problem "cannot be read"), and the next build, which sees it gone, rebuilds."""
+    page = mini / "content/pages/tentang.en.md"
+    build = builder.build
+
+    def deleted_meanwhile(*args, **kwargs):
+        page.unlink()
+        return build(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(builder, "build", deleted_meanwhile)
+        assert cli.main(["--root", str(mini), "--now", NOW, "--quiet"]) == 0
+    assert "cannot be read" not in capsys.readouterr().err
+    assert (mini / "_site/en/tentang/index.html").is_file()
+    assert cli.main(["--root", str(mini), "--now", NOW, "--quiet"]) == 0
+    assert "has no English translation" in capsys.readouterr().err   # built again, without it
+
+
+def test_a_template_that_is_not_utf8_is_a_problem_with_its_line(mini):
+    (mini / "templates/base.html").write_bytes((mini / "templates/base.html").read_bytes() + b"\n<p>caf\xe9</p>\n")
+    result = run_build(mini, "--now", NOW)
+    lines = (mini / "templates/base.html").read_bytes().count(b"\n")
+    assert result.returncode == 1, result.stderr
+    assert f"templates/base.html:{lines}: is not UTF-8 text" in result.stderr
+    assert "Traceback" not in result.stderr
