@@ -216,7 +216,7 @@ def _plan_static(snapshot: Snapshot, outputs: list[Output], reserved: dict[str, 
         if source.lower().endswith(HTML_SUFFIXES) and source not in allowed_html:
             report.add(source, 0, 0, "is an HTML page, which would be published without the guide's checks",
                        "write it as a Markdown page in content/pages/, or, if it must be published as it is, "
-                       f"list it in guide.yaml under 'static_html:'")
+                       "list it in guide.yaml under 'static_html:'")
             continue
         owner = _owner("/" + relative, claimed, folders)
         if owner is not None:
