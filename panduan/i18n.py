@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
-from .load import SourceTree, YamlMap
+from .load import SourceTree, YamlMap, read_text
 from .problems import Report, did_you_mean, excerpt
 
 if TYPE_CHECKING:
@@ -342,11 +342,8 @@ def _check_templates(snapshot: Snapshot, reference: dict[str, Entry], default: s
     for relative in snapshot.files_under("templates"):
         if PurePosixPath(relative).suffix not in TEMPLATE_SUFFIXES:
             continue
-        try:
-            text = snapshot.text(relative)
-        except UnicodeDecodeError as error:
-            line = snapshot.read(relative)[:error.start].count(b"\n") + 1
-            report.add(relative, line, 0, "is not UTF-8 text", "save the file as UTF-8")
+        text = read_text(snapshot, relative, report)   # not UTF-8, or a control character: a problem with its line
+        if text is None:
             continue
         for match in TEMPLATE_CALL.finditer(text):
             key = match.group(2)
