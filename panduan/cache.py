@@ -79,6 +79,7 @@ import datetime as dt
 import hashlib
 import importlib.metadata
 import os
+import stat
 import sys
 from pathlib import Path
 
@@ -88,7 +89,8 @@ from . import store
 from .load import PAGES_DIR, YamlList, YamlMap, load_markdown, load_yaml
 from .problems import Problem, Report
 from .snapshot import Snapshot
-from .sourcefiles import SETTINGS, SourceRefused
+from .sourcefiles import SETTINGS
+from .stamps import Stamps, content_digest
 from .store import Codec, Store
 from .views import PRESENTED
 
@@ -383,7 +385,7 @@ class Memo:
         others = []
         for relative, is_folder in snapshot.paths.items():
             if relative not in tree.files:
-                others += (relative, "a folder" if is_folder else _read_digest(snapshot, relative))
+                others += (relative, "a folder" if is_folder else snapshot.digest(relative))
         self.store.memory["others"] = (snapshot.root, others)
         return others
 
@@ -648,35 +650,41 @@ class NullMemo(Memo):
 def tree_key(snapshot: Snapshot, engine: str, zone: str, strict: bool, drafts: bool, out: Path) -> str:
     """The key of a build of the snapshot's guide into `out`: the engine, the settings, the content of
     guide.yaml and of every file under content/, templates/, static/ and i18n/, and the git
-    dates shown as "last updated". It reads every file, before the build starts, into the
-    snapshot, from which the build then reads them: a site is remembered under the key of what it
-    was built from."""
-    parts = [engine, f"strict={strict}", f"drafts={drafts}", str(out), SETTINGS, _read_digest(snapshot, SETTINGS)]
+    dates shown as "last updated". It digests every file before the build starts, reading it into
+    the snapshot, from which the build then reads it, unless its stamp is unchanged (snapshot.py):
+    a site is remembered under the key of what it was built from."""
+    parts = [engine, f"strict={strict}", f"drafts={drafts}", str(out), SETTINGS, snapshot.digest(SETTINGS)]
     for relative, is_folder in snapshot.paths.items():
-        parts += [relative, "a folder" if is_folder else _read_digest(snapshot, relative)]
+        parts += [relative, "a folder" if is_folder else snapshot.digest(relative)]
     for path, day in sorted(snapshot.git.dates(zone).items()):
         parts += [path, day.isoformat()]
     return digest(*parts)
 
 
-def _read_digest(snapshot: Snapshot, relative: str) -> str:
-    """The digest of a source file's content, or why it cannot be read."""
-    try:
-        return digest(snapshot.read(relative))
-    except SourceRefused as refused:
-        return refused.message
-
-
-def output_files(out: Path) -> dict[str, str]:
-    """Every file in the output folder: its content digest (with plain strings for paths: an
-    unchanged build of thousands of pages does little else)."""
+def output_files(out: Path, stamps: Stamps) -> dict[str, str]:
+    """Every file in the output folder: its content digest, read, or remembered with its unchanged
+    stamp (stamps.py: only an ordinary file has one; a link to a file is read through, a link to
+    a folder is not followed). One os.scandir per folder: with thousands of pages, os.walk's own
+    lstat of every folder was a fifth of an unchanged build."""
     found = {}
-    top = os.fspath(out)
-    for directory, _, names in os.walk(top):
-        prefix = directory[len(os.path.join(top, "")):].replace(os.sep, "/") + "/" if directory != top else ""
-        for name in names:
-            with open(os.path.join(directory, name), "rb") as stream:
-                found[prefix + name] = digest(stream.read())
+    stamps.now = {}
+    folders = [(os.fspath(out), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((entry.path, prefix + entry.name + "/"))
+                elif not entry.is_dir():
+                    name, info = prefix + entry.name, entry.stat(follow_symlinks=False)
+                    ordinary = stat.S_ISREG(info.st_mode)
+                    known = stamps.digest(name, info) if ordinary else None
+                    if known is None:
+                        with open(entry.path, "rb") as stream:
+                            known = content_digest(stream.read())
+                        if ordinary:
+                            stamps.stamp(name, info, known)
+                    found[name] = known
     return found
 
 
@@ -686,25 +694,26 @@ class Site:
     stretch of time in which it does not change (phases.Clock: [since, next_change)), the content
     digest of every file written, and the lines the build printed about itself. It holds while
     `now` is in the stretch and the output folder holds exactly those files, each untouched
-    (compared by content: a site restored from a CI cache with its store still holds)."""
+    (compared by content, or by an unchanged stamp: a site restored from a CI cache with its
+    store still holds)."""
     since: str | None
     next_change: str | None
     outputs: dict[str, str]
     report: tuple[str, ...]
 
     @classmethod
-    def after(cls, clock, out: Path, report: tuple[str, ...]) -> "Site":
+    def after(cls, clock, out: Path, report: tuple[str, ...], stamps: Stamps) -> "Site":
         return cls(clock.since.isoformat() if clock.since else None,
-                   clock.next_change.isoformat() if clock.next_change else None, output_files(out), report)
+                   clock.next_change.isoformat() if clock.next_change else None, output_files(out, stamps), report)
 
-    def holds(self, out: Path, now: dt.datetime) -> bool:
+    def holds(self, out: Path, now: dt.datetime, stamps: Stamps) -> bool:
         """Would a build now write exactly what `out` holds?"""
         if self.since is not None and now < dt.datetime.fromisoformat(self.since):
             return False
         if self.next_change is not None and now >= dt.datetime.fromisoformat(self.next_change):
             return False
         try:
-            return output_files(out) == self.outputs
+            return output_files(out, stamps) == self.outputs
         except OSError:
             return False
 
@@ -845,4 +854,17 @@ CODECS = {
     "search": Codec(lambda found: {name: store.encode_bytes(data) for name, data in sorted(found[0].items())},
                     _decode_files),
     "site": Codec(lambda found: [found[0].encode(), store.encode_problems(found[1])], _decode_site),
+    "stamps": Codec(lambda found: found[0].encode(), lambda value: (Stamps.decode(value), ())),
 }
+
+
+def recall_stamps(store: Store | None, of: str) -> Stamps:
+    """The stamps `build.py` remembered of "sources" or "outputs" (stamps.py); none without a store."""
+    found = store.get("stamps", of) if store is not None else None
+    return Stamps(found[0].remembered) if found else Stamps()
+
+
+def keep_stamps(store: Store, of: str, stamps: Stamps) -> bool:
+    """Remember this run's stamps of "sources" or "outputs"; were they not the ones remembered?"""
+    store.put("stamps", of, (Stamps(stamps.now), ()))
+    return stamps.changed

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from .cache import Memo, NullMemo, Site, new_store, tree_key
+from .cache import Memo, NullMemo, Site, keep_stamps, new_store, recall_stamps, tree_key
 from .load import parse_yaml, YamlSyntaxError
 from .problems import ContentError, format_problems
 from .progress import Progress, Silent
@@ -93,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
                            store, None if args.no_cache else cache_dir)
     started = time.perf_counter()
     store = None if args.no_cache or args.command == "check" else new_store(cache_dir)
+    snapshot.stamps, written = recall_stamps(store, "sources"), recall_stamps(store, "outputs")
     memo = Memo(store) if store is not None else NullMemo()
     progress = Silent() if args.quiet else Progress()
     built = []
@@ -109,12 +110,12 @@ def main(argv: list[str] | None = None) -> int:
         what = "checked" if args.command == "check" else f"built into {out}"
         lines = (f"{pages} pages ({len(made.files)} files) {what}",
                  f"phase: {made.clock.phase.id}; {made.clock.describe()}")
-        return Site(None, None, {}, lines) if args.command == "check" else Site.after(made.clock, out, lines)
+        return Site(None, None, {}, lines) if args.command == "check" else Site.after(made.clock, out, lines, written)
 
     try:
         # the outermost stage's key (a null memo computes none): every file read, for the build too
         key = tree_key(snapshot, memo.engine, zone, args.strict, args.drafts, out) if store is not None else ""
-        site, warnings = memo.stage("site", key, make, valid=lambda site: site.holds(out, now))
+        site, warnings = memo.stage("site", key, make, valid=lambda site: site.holds(out, now, written))
     except ContentError as error:
         progress.clear()
         print(format_problems(error.problems), file=sys.stderr)
@@ -129,8 +130,13 @@ def main(argv: list[str] | None = None) -> int:
         print("build.py: the engine failed unexpectedly; run again with --debug and report the traceback",
               file=sys.stderr)
         return EXIT_CONTENT
-    if store is not None and built:
-        store.save(cache_dir)
+    if store is not None:
+        if snapshot.drifted:   # saved while it was built: built from what was read, not remembered under the key
+            store.forget("site", key)
+        sources_restamped = keep_stamps(store, "sources", snapshot.stamps)
+        outputs_restamped = keep_stamps(store, "outputs", written)
+        if built or sources_restamped or outputs_restamped:
+            store.save(cache_dir)
     if warnings:
         print(format_problems(list(warnings)), file=sys.stderr)
     took = time.perf_counter() - started
@@ -140,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{site.report[0]} as of {now.isoformat()}: unchanged since the last build, left as it is "
               f"({took:.2f}s)")
     print(*site.report[1:], sep="\n")
+    if snapshot.drifted:
+        print(f"{', '.join(sorted(snapshot.drifted))} changed while the guide was built; "
+              "the next build builds again with the new text")
     return EXIT_OK
 
 

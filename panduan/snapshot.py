@@ -11,26 +11,39 @@ rebuild reads.
 
 The checks of sourcefiles.py apply to every read: a link leaving the guide, a pipe or a file over
 its size limit is refused (`SourceRefused`, kept and raised again on every later read).
+
+With stamps (stamps.py; `build.py` keeps them in its cache), the key takes the digest of a file
+whose stamp is unchanged without reading it. If the build then reads that file and finds other
+bytes (it was saved between the two), the file is `drifted`: the site is built from what was
+read, and is not remembered under the key (cli.py), so the next build builds again.
 """
 from __future__ import annotations
 
 import functools
 import os
+import stat
 from pathlib import Path
 
 from .history import AskedGit, GitAnswers
 from .problems import Report
 from .sourcefiles import SETTINGS, SOURCE_FOLDERS, SourceRefused, read_source, refusal, source_listing
+from .sourcefiles import control_in_name, limit_for
+from .stamps import Stamps, content_digest
 
 
 class Snapshot:
-    def __init__(self, root: Path, git_before: GitAnswers | None = None, changed=None) -> None:
+    def __init__(self, root: Path, git_before: GitAnswers | None = None, changed=None,
+                 stamps: Stamps | None = None) -> None:
         """`git_before` and `changed`: the last rebuild's answers from git and the paths the watcher
-        saw change since (watch mode; history.AskedGit)."""
+        saw change since (watch mode; history.AskedGit). `stamps`: the sources' stamps (`digest`)."""
         self.root = root
         self._read: dict[str, bytes | SourceRefused] = {}
         self._refused: dict[str, SourceRefused | None] = {}
+        self._digests: dict[str, str] = {}
+        self._claimed: dict[str, str] = {}   # path -> the digest its stamp gave, the file unread
+        self.drifted: set[str] = set()       # files read with other bytes than their stamp's digest
         self._git_before, self._changed = git_before, changed
+        self.stamps = stamps
 
     @functools.cached_property
     def paths(self) -> dict[str, bool]:
@@ -84,8 +97,37 @@ class Snapshot:
             except SourceRefused as refused:
                 found = refused
             self._read[relative] = found
+            if relative in self._claimed and self.digest(relative) != self._claimed[relative]:
+                self.drifted.add(relative)
         if isinstance(found, SourceRefused):
             raise found
+        return found
+
+    def digest(self, relative: str) -> str:
+        """The digest of a source file's content, or why it cannot be read (its refusal's message).
+        Taken from the stamps, unread, for an ordinary file whose stamp is unchanged."""
+        if relative in self._digests:
+            return self._digests[relative]
+        info = None
+        if self.stamps is not None and relative not in self._read and relative not in self._claimed:
+            try:
+                info = os.lstat(self.root / relative)
+            except OSError:
+                pass
+            if info is not None and not control_in_name(relative.rpartition("/")[2]) \
+                    and stat.S_ISREG(info.st_mode) and info.st_size <= limit_for(relative):
+                known = self.stamps.digest(relative, info)
+                if known is not None:
+                    self._claimed[relative] = known
+                    return known
+            else:
+                info = None
+        try:
+            found = self._digests[relative] = content_digest(self.read(relative))
+        except SourceRefused as refused:
+            return refused.message
+        if info is not None:   # taken before the read: a save during it changes the stamp
+            self.stamps.stamp(relative, info, found)
         return found
 
     def refusal(self, relative: str) -> SourceRefused | None:

@@ -44,7 +44,7 @@ def _inside_guide(root: Path, target: Path) -> bool:
     return any(target == place or place in target.parents for place in allowed)
 
 
-def _control_in_name(name: str) -> str | None:
+def control_in_name(name: str) -> str | None:
     bad = next((c for c in name if ord(c) < 32 or 127 <= ord(c) < 160), None)
     return None if bad is None else f"U+{ord(bad):04X}"
 
@@ -52,7 +52,7 @@ def _control_in_name(name: str) -> str | None:
 def refusal(root: Path, relative: str, info: os.stat_result | None = None) -> SourceRefused | None:
     """Why the path `relative` under `root` must not be read, or None; looks without opening or following."""
     path = root / relative
-    bad = _control_in_name(path.name)
+    bad = control_in_name(path.name)
     if bad:
         return SourceRefused(f"the file name contains a control character ({bad})",
                              "rename the file: letters, digits, '-', '_' and '.' only")

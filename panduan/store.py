@@ -8,8 +8,9 @@ saved to a folder and loaded by the next `build.py`. Each stage name has a
 one (parsed files: objects) is kept in memory only. Entries used by neither
 of the last two builds (nor held for the next one) are dropped (`finish`).
 
-Two files: the outermost entry (the whole site, see cli.py) in site.txt,
-read first and alone, so that an unchanged `build.py` reads a few kilobytes;
+Two files: the outermost entry (the whole site, see cli.py) and the stamps of
+its files (stamps.py) in site.txt, read first and alone, so that an unchanged
+`build.py` reads only what it needs;
 every other stage in cache.txt, read only when the build asks for one.
 
 A cache may come from anywhere CI keeps it (actions/cache), from a backup, or
@@ -52,7 +53,7 @@ from .problems import Problem
 VERSION = 1
 CACHE_FILE = "cache.txt"
 SITE_FILE = "site.txt"
-FILE_OF = {"site": SITE_FILE}   # stage name -> its file, if not CACHE_FILE
+FILE_OF = {"site": SITE_FILE, "stamps": SITE_FILE}   # stage name -> its file, if not CACHE_FILE
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,11 @@ class Store:
         with self.lock:
             self.entries[name, key] = found
             self.used.add((name, key))
+
+    def forget(self, name: str, key: str) -> None:
+        with self.lock:
+            self.entries.pop((name, key), None)
+            self.used.discard((name, key))
 
     def read_all(self) -> dict[tuple[str, str], tuple]:
         """Every entry, read from the folder first if it was not yet."""

@@ -8,12 +8,13 @@ import pytest
 
 from sites import FIXTURES, NOW, assemble, run_build, tree_bytes
 
-from panduan import builder, cli
+from panduan import builder, cli, stamps
+from panduan.stamps import Stamps
 
 UNCHANGED = "unchanged since the last build, left as it is"
 
 
-def stamps(folder: Path) -> dict[str, int]:
+def mtimes(folder: Path) -> dict[str, int]:
     return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
 
 
@@ -29,13 +30,13 @@ def guide(tmp_path):
 
 def test_an_unchanged_tree_is_left_alone_and_reports_the_same(guide):
     root, first = guide
-    before, times = tree_bytes(root / "_site"), stamps(root / "_site")
+    before, times = tree_bytes(root / "_site"), mtimes(root / "_site")
     again = run_build(root, "--now", "2024-01-10T11:30:00+07:00")   # later, but the same day: nothing changes
     assert again.returncode == 0, again.stderr
     assert UNCHANGED in again.stdout
     assert again.stderr == first.stderr
     assert again.stdout.splitlines()[1:] == first.stdout.splitlines()[1:]   # the phase and next change
-    assert tree_bytes(root / "_site") == before and stamps(root / "_site") == times
+    assert tree_bytes(root / "_site") == before and mtimes(root / "_site") == times
 
 
 def edit_content(root: Path) -> None:
@@ -148,3 +149,96 @@ def test_a_file_saved_while_building_is_in_the_next_build_and_only_there(tmp_pat
     assert published() != undone
     assert cli.main(["--root", str(root), "--now", NOW, "--quiet", "--no-cache", "--out", str(tmp_path / "clean")]) == 0
     assert tree_bytes(root / "_site") == tree_bytes(tmp_path / "clean")
+
+
+def same_size_edit_keeping_times(path: Path, old: bytes, new: bytes) -> None:
+    """Change `path`'s bytes without changing its size or modification time: only its change time
+    (ctime), which no program can set, tells."""
+    data, before = path.read_bytes(), path.stat()
+    assert len(old) == len(new) and old in data
+    path.write_bytes(data.replace(old, new, 1))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+
+
+def test_a_file_changed_behind_its_stamp_is_still_seen(tmp_path, monkeypatch):
+    """An unchanged build takes each file's digest from its stamp (stamps.py) instead of reading it,
+    sources and outputs alike. A change that keeps a file's size and modification time is still
+    a change: the source is built again, the output put back."""
+    monkeypatch.setattr(stamps, "SETTLED_NS", 0)   # every file has settled: stamped on first sight
+    root = assemble(tmp_path / "guide", FIXTURES / "mini")
+    assert run_build(root, "--now", NOW).returncode == 0
+    assert UNCHANGED in run_build(root, "--now", NOW).stdout   # the outputs are stamped now
+    page, built = root / "content/pages/tentang.md", root / "_site/tentang/index.html"
+    assert b"diperbarui" in page.read_bytes() and b"diperbarui" in built.read_bytes()
+
+    same_size_edit_keeping_times(page, b"diperbarui", b"DIPERBARUI")
+    edited = run_build(root, "--now", NOW)
+    assert edited.returncode == 0 and UNCHANGED not in edited.stdout
+    assert b"DIPERBARUI" in built.read_bytes()
+    published = built.read_bytes()
+
+    same_size_edit_keeping_times(built, b"DIPERBARUI", b"diperbarui")
+    repaired = run_build(root, "--now", NOW)
+    assert repaired.returncode == 0 and UNCHANGED not in repaired.stdout
+    assert built.read_bytes() == published
+    assert UNCHANGED in run_build(root, "--now", NOW).stdout
+
+
+@pytest.mark.parametrize("undone", [False, True], ids=["kept", "undone"])
+def test_a_file_saved_after_its_stamp_was_trusted_is_built_and_not_remembered(tmp_path, monkeypatch, capsys, undone):
+    """The site's key took a page's digest from its stamp, unread; the page was saved before the
+    build read it. The build publishes what it read, says so, and is not remembered under the key
+    (it was not built from what the key names): the next build builds again, with the save, or,
+    if it was undone, without it."""
+    monkeypatch.setattr(stamps, "SETTLED_NS", 0)
+    root = assemble(tmp_path / "guide", FIXTURES / "mini")
+    assert cli.main(["--root", str(root), "--now", NOW, "--quiet"]) == 0   # every source stamped
+    edit_content(root)   # another file: the next build's key is new, so it builds
+    path, addition, mark = root / "content/pages/cara-mencoblos.md", "\nDisimpan saat membangun.\n", b"Disimpan saat"
+    original = path.read_text(encoding="utf-8")
+    build = builder.build
+
+    def saved_meanwhile(*args, **kwargs):
+        path.write_text(original + addition, encoding="utf-8")
+        return build(*args, **kwargs)
+
+    def published() -> bool:
+        return any(mark in data for data in tree_bytes(root / "_site").values())
+
+    capsys.readouterr()
+    monkeypatch.setattr(builder, "build", saved_meanwhile)
+    assert cli.main(["--root", str(root), "--now", NOW, "--quiet"]) == 0
+    printed = capsys.readouterr()
+    assert "content/pages/cara-mencoblos.md changed while the guide was built" in printed.out and printed.err == ""
+    assert published()
+    monkeypatch.setattr(builder, "build", build)
+    if undone:
+        path.write_text(original, encoding="utf-8")
+    assert cli.main(["--root", str(root), "--now", NOW, "--quiet"]) == 0
+    assert UNCHANGED not in capsys.readouterr().out
+    assert published() != undone
+    assert cli.main(["--root", str(root), "--now", NOW, "--quiet", "--no-cache", "--out", str(tmp_path / "clean")]) == 0
+    assert tree_bytes(root / "_site") == tree_bytes(tmp_path / "clean")
+
+
+def test_only_a_settled_file_is_stamped_and_a_damaged_stamp_is_never_trusted(tmp_path):
+    """A file written within SETTLED_NS of its stamp could change again within the same tick of the
+    file system's clock, keeping its times: it is read again next time. A stamp from a damaged
+    or hostile cache is never taken for a digest."""
+    fresh = tmp_path / "fresh"
+    fresh.write_text("baru")
+    settled = tmp_path / "settled"
+    settled.write_text("lama")
+    os.utime(settled, ns=(0, 0))   # its mtime; its ctime is now, so...
+    info = settled.stat()
+    later = Stamps()
+    later.taken = info.st_ctime_ns + stamps.SETTLED_NS + 1   # ...looked at once it had settled
+    later.stamp("settled", info, "d1")
+    now = Stamps()
+    now.stamp("fresh", fresh.stat(), "d2")
+    assert later.now == {"settled": [info.st_size, info.st_ino, 0, info.st_ctime_ns, "d1"]} and now.now == {}
+    assert Stamps(later.now).digest("settled", info) == "d1"
+    for damaged in ([info.st_size, info.st_ino, 0, info.st_ctime_ns, 1], [info.st_size, info.st_ino, 0, "d1"],
+                    "d1", None, [info.st_size, info.st_ino, 0, info.st_ctime_ns + 1, "d1"]):
+        assert Stamps(Stamps.decode({"settled": damaged}).remembered).digest("settled", info) is None
