@@ -7,7 +7,7 @@ build raises a single `ContentError` carrying that list; the CLI prints it.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 MESSAGE_LIMIT = 400   # characters of a message or hint shown; values in them are excerpts (see `excerpt`)
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -38,8 +38,9 @@ def _shown(text: str) -> str:
     return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 1] + "…"
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
+class Problem(NamedTuple):
+    """One problem (sorted by path, line, column, message...). A tuple: a cached stage's thousands
+    of warnings are compared and hashed on every rebuild in watch mode, in C."""
     path: str          # relative to the guide's root, with forward slashes
     line: int          # 1-based; 0 when the problem concerns the whole file
     column: int        # 1-based; 0 when unknown
@@ -133,6 +134,6 @@ class Report:
         """Stop the build on any error, or on any warning too when strict."""
         problems = self.problems
         if strict:
-            problems = [replace(p, warning=False) for p in problems]
+            problems = [p._replace(warning=False) for p in problems]
         if any(not p.warning for p in problems):
             raise ContentError(problems)
