@@ -89,7 +89,6 @@ def _make_site(snapshot: Snapshot, now: dt.datetime, strict: bool, drafts: bool,
     guides, catalogues, moment_clock, plan = modelled.guides, modelled.catalogues, modelled.clock, modelled.plan
     default = catalogues.default
     guide = guides[default]
-    dates = snapshot.git.dates(guide.config.timezone)
     progress.end(checking)
 
     def report_for(counter):
@@ -113,7 +112,8 @@ def _make_site(snapshot: Snapshot, now: dt.datetime, strict: bool, drafts: bool,
     report.raise_if_failed(strict)
     timelines = {lang: timeline(guides[lang], now) for lang in guides}
     moment = timelines[default]
-    living = Living(guides, catalogues, moment_clock, plan, dates)
+    dates = snapshot.git.dates(guide.config.timezone)   # asked at the start: git answered meanwhile
+    living = Living(guides, catalogues, moment_clock, plan, dates, memo.per_model)
     with living.history.recording() as dated:   # git dates read here are read for every output
         names = living.contexts()
     memo.set_moment(moment_clock, living.history, drafts, dated)
@@ -124,8 +124,9 @@ def _make_site(snapshot: Snapshot, now: dt.datetime, strict: bool, drafts: bool,
         todo, kept = memo.todo("render", templated, report)
         stage.done += len(kept)
         rendered = renderer.render_all(todo, report_for(stage), memo.render, living.history)
-        files = {o.file: kept[o.url] if o.url in kept else rendered[o.file]
-                 for o in templated if o.url in kept or o.file in rendered}   # in the plan's order
+        addresses = memo.per_model("addresses", lambda: [(o.url, o.file) for o in templated])
+        files = {file: data for url, file in addresses   # in the plan's order
+                 if (data := kept.get(url, rendered.get(file))) is not None}
         files.update(memo.made_in_code(living.files, living.files_read()))
     indexing = _start_search(indexed_pages(plan, files), memo) if search else None   # Pagefind works while links are checked
     links = LinkChecker(plan, guide.config.base_url, renderer.scanned)

@@ -69,7 +69,10 @@ class AskedGit:
         if self.changed is not None and len(self.changed) > FEW_PATHS:
             self.changed = None   # asking about each of many paths is slower than asking about all
         self.before = before if self.changed is not None else None
-        self.status = _status(root, SOURCES) if self.before is None else None   # else once HEAD is known
+        # with answers from before, only the changed paths are asked about, at once too: it is the
+        # answer needed unless HEAD or the index moved (then every file is asked about, after)
+        self.status = _status(root, SOURCES) if self.before is None else \
+            _status(root, [f":(literal){path}" for path in sorted(self.changed)]) if self.changed else None
         self.found: GitAnswers | None = None
         self.asked = False
         self.known: dict[str, dict[str, dt.date]] = {}
@@ -95,12 +98,13 @@ class AskedGit:
         answer = "\n".join((shallow, prefix, head))
         before = self.before
         if before is not None and (before.head, before.index) == (answer, index_stat) and index_stat:
-            status = _finished(_status(self.root, [f":(literal){path}" for path in sorted(self.changed)])) \
-                if self.changed else ""
+            status = _finished(self.status) if self.changed else ""
             kept = frozenset(path for path in before.dirty   # a changed folder: all in it is asked about
                              if not any(path == changed or path.startswith(changed + "/") for changed in self.changed))
         else:
-            status = _finished(self.status if self.status is not None else _status(self.root, SOURCES))
+            if before is not None:
+                _finished(self.status)   # about the changed paths only: not enough now
+            status = _finished(_status(self.root, SOURCES) if before is not None else self.status)
             kept = frozenset()
         if status is None:
             return None

@@ -84,16 +84,19 @@ class Living:
     """The living-document parts of one build, in every language."""
 
     def __init__(self, guides: dict[str, Guide], catalogues: Catalogues, clock: Clock, plan: Plan,
-                 dates: dict[str, dt.date]):
+                 dates: dict[str, dt.date], per_model=lambda name, make: make()):
+        """`per_model(name, make)`: `make()`, or what it gave for the same model before (cache.Memo)."""
         self.guides, self.catalogues, self.clock, self.plan = guides, catalogues, clock, plan
         self.default = catalogues.default
         self.config = guides[self.default].config
         self.zone = ZoneInfo(self.config.timezone)
         self.history = History(dates)   # history.AskedGit.dates
         today = clock.now.astimezone(self.zone).date()
-        self.updates = {lang: updates(guide, today) for lang, guide in guides.items()}
+        self.updates = per_model(f"updates on {today}",
+                                 lambda: {lang: updates(guide, today) for lang, guide in guides.items()})
         # a translation's page also reads its original's shared fields (dates, sources, blocks)
-        self.originals = {t.path: p.path for p in guides[self.default].pages for t in p.translations}
+        self.originals = per_model("originals", lambda: {t.path: p.path for p in guides[self.default].pages
+                                                         for t in p.translations})
 
     def last_updated(self, output: Output) -> dt.date | None:
         """The date shown as "last updated" (None: unknown, shown as nothing)."""

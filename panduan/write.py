@@ -293,7 +293,7 @@ def update_site(out: Path, files: dict[str, bytes], static: tuple[StaticFile, ..
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-    for name in sorted(set(written) - set(wanted), reverse=True):
+    for name in sorted(written.keys() - wanted.keys(), reverse=True):
         target = _inside(out, name)
         target.unlink(missing_ok=True)
         folder = target.parent
