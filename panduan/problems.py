@@ -96,29 +96,25 @@ class Report:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self._seen: set[Problem] = set()
+        self._failed = False   # holds an error (not only warnings)
 
     def add(self, path: str, line: int, column: int, message: str, hint: str = "") -> None:
-        self._keep(Problem(path, line, column, message, hint))
+        self.extend((Problem(path, line, column, message, hint),))
 
     def warn(self, path: str, line: int, column: int, message: str, hint: str = "") -> None:
-        self._keep(Problem(path, line, column, message, hint, warning=True))
-
-    @classmethod
-    def starting_with(cls, problems) -> "Report":
-        """A report holding `problems`, which are free of repeats (another report's)."""
-        report = cls()
-        report.problems, report._seen = list(problems), set(problems)
-        return report
+        self.extend((Problem(path, line, column, message, hint, warning=True),))
 
     def extend(self, problems) -> None:
-        """Add problems reported earlier (a cached result's), skipping repeats."""
+        """Add problems, skipping repeats (e.g. an untranslated page converted for each language).
+        In watch mode every save adds the cached stages' problems again: thousands of warnings in
+        a large guide, so this loop is kept tight."""
+        seen, kept = self._seen, self.problems
         for problem in problems:
-            self._keep(problem)
-
-    def _keep(self, problem: Problem) -> None:
-        if problem not in self._seen:   # e.g. an untranslated page converted for each language
-            self._seen.add(problem)
-            self.problems.append(problem)
+            if problem not in seen:
+                seen.add(problem)
+                kept.append(problem)
+                if not problem.warning:
+                    self._failed = True
 
     @property
     def errors(self) -> list[Problem]:
@@ -132,8 +128,7 @@ class Report:
 
     def raise_if_failed(self, strict: bool = False) -> None:
         """Stop the build on any error, or on any warning too when strict."""
-        problems = self.problems
-        if strict:
-            problems = [p._replace(warning=False) for p in problems]
-        if any(not p.warning for p in problems):
-            raise ContentError(problems)
+        if strict and self.problems:
+            raise ContentError([p._replace(warning=False) for p in self.problems])
+        if self._failed:
+            raise ContentError(self.problems)
