@@ -70,8 +70,7 @@ def make_site(root: Path, now: dt.datetime, strict: bool = False, drafts: bool =
     try:
         return _make_site(snapshot, now, strict, drafts, memo, search, report, progress or Silent(), meanwhile)
     finally:
-        snapshot.close()   # a build stopped by a problem before it asked: no git left running
-        memo.finish(snapshot.git_answers())
+        memo.finish(snapshot.git_answers())   # waits for git even if a problem stopped the build first
 
 
 def _make_site(snapshot: Snapshot, now: dt.datetime, strict: bool, drafts: bool, memo: Memo,

@@ -681,9 +681,9 @@ def output_files(out: Path, stamps: Stamps) -> dict[str, str]:
                     known = stamps.digest(name, info) if ordinary else None
                     if known is None:
                         with open(entry.path, "rb") as stream:
-                            known = content_digest(stream.read())
+                            opened, known = os.fstat(stream.fileno()), content_digest(stream.read())
                         if ordinary:
-                            stamps.stamp(name, info, known)
+                            stamps.stamp(name, info, opened, known)
                     found[name] = known
     return found
 
@@ -698,13 +698,17 @@ class Site:
     store still holds)."""
     since: str | None
     next_change: str | None
-    outputs: dict[str, str]
+    outputs: dict[str, str] | None   # None: the folder could not be read after the build (never holds)
     report: tuple[str, ...]
 
     @classmethod
     def after(cls, clock, out: Path, report: tuple[str, ...], stamps: Stamps) -> "Site":
+        try:
+            outputs = output_files(out, stamps)
+        except OSError:   # the site is written; something else changes the folder now (a `serve`...)
+            outputs = None
         return cls(clock.since.isoformat() if clock.since else None,
-                   clock.next_change.isoformat() if clock.next_change else None, output_files(out, stamps), report)
+                   clock.next_change.isoformat() if clock.next_change else None, outputs, report)
 
     def holds(self, out: Path, now: dt.datetime, stamps: Stamps) -> bool:
         """Would a build now write exactly what `out` holds?"""
@@ -713,7 +717,7 @@ class Site:
         if self.next_change is not None and now >= dt.datetime.fromisoformat(self.next_change):
             return False
         try:
-            return output_files(out, stamps) == self.outputs
+            return self.outputs is not None and output_files(out, stamps) == self.outputs
         except OSError:
             return False
 
@@ -724,7 +728,7 @@ class Site:
     @classmethod
     def decode(cls, value) -> "Site":
         outputs = value["outputs"]
-        if type(outputs) is not dict:
+        if type(outputs) is not dict:   # None too: a site whose folder could not be read is not kept
             raise TypeError("not a dict")
         report = store.texts(value["report"])
         if not report:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .cache import Memo, NullMemo, Site, keep_stamps, new_store, recall_stamps, tree_key
 from .load import parse_yaml, YamlSyntaxError
-from .problems import ContentError, format_problems
+from .problems import ContentError, format_problems, printable
 from .progress import Progress, Silent
 from .snapshot import Snapshot
 from .sourcefiles import SourceRefused
@@ -147,8 +147,9 @@ def main(argv: list[str] | None = None) -> int:
               f"({took:.2f}s)")
     print(*site.report[1:], sep="\n")
     if snapshot.drifted:
-        print(f"{', '.join(sorted(snapshot.drifted))} changed while the guide was built; "
-              "the next build builds again with the new text")
+        print(f"{', '.join(printable(path) for path in sorted(snapshot.drifted))} was saved while the guide was "
+              "being built; the site shows the text as it was read then. Run the build again to be sure it "
+              "shows the latest save.")
     return EXIT_OK
 
 

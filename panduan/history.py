@@ -77,9 +77,14 @@ class AskedGit:
         self.asked = False
         self.known: dict[str, dict[str, dt.date]] = {}
 
-    def dates(self, zone: str) -> dict[str, dt.date]:
+    def answers(self) -> GitAnswers | None:
+        """What git answered (waiting for it), for the next rebuild in watch mode, if it answered."""
         if not self.asked:
             self.asked, self.found = True, self._answers()
+        return self.found
+
+    def dates(self, zone: str) -> dict[str, dt.date]:
+        self.answers()
         if zone not in self.known:
             self.known[zone] = {} if self.found is None else _dates(self.root, self.found, zone)
         return self.known[zone]
@@ -102,9 +107,10 @@ class AskedGit:
             kept = frozenset(path for path in before.dirty   # a changed folder: all in it is asked about
                              if not any(path == changed or path.startswith(changed + "/") for changed in self.changed))
         else:
+            every = _status(self.root, SOURCES) if before is not None else self.status
             if before is not None:
                 _finished(self.status)   # about the changed paths only: not enough now
-            status = _finished(_status(self.root, SOURCES) if before is not None else self.status)
+            status = _finished(every)
             kept = frozenset()
         if status is None:
             return None
@@ -116,8 +122,8 @@ class AskedGit:
         return GitAnswers(answer, index_stat, frozenset(dirty))
 
     def close(self) -> None:
-        """Wait for the commands if their answers were never asked for (a build stopped by a
-        problem): none is left running, and none is killed halfway through its work."""
+        """Wait for the commands whose answers are not needed (not a repository): none is left
+        running, and none is killed halfway through its work."""
         for process in (self.head, self.status):
             if process is not None and process.returncode is None:
                 _finished(process)

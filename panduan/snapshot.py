@@ -40,6 +40,7 @@ class Snapshot:
         self._read: dict[str, bytes | SourceRefused] = {}
         self._refused: dict[str, SourceRefused | None] = {}
         self._digests: dict[str, str] = {}
+        self._opened: dict[str, os.stat_result] = {}   # path -> fstat of the file its bytes came from
         self._claimed: dict[str, str] = {}   # path -> the digest its stamp gave, the file unread
         self.drifted: set[str] = set()       # files read with other bytes than their stamp's digest
         self._git_before, self._changed = git_before, changed
@@ -93,7 +94,7 @@ class Snapshot:
             try:
                 if relative != SETTINGS and self._listed and relative not in self.paths:
                     raise SourceRefused("did not exist when the build began", "run the build again")
-                found = read_source(self.root, relative)
+                found, self._opened[relative] = read_source(self.root, relative)
             except SourceRefused as refused:
                 found = refused
             self._read[relative] = found
@@ -123,11 +124,12 @@ class Snapshot:
             else:
                 info = None
         try:
-            found = self._digests[relative] = content_digest(self.read(relative))
+            data = self.read(relative)   # which digests it too if the key took its digest from a stamp
         except SourceRefused as refused:
             return refused.message
-        if info is not None:   # taken before the read: a save during it changes the stamp
-            self.stamps.stamp(relative, info, found)
+        found = self._digests[relative] = self._digests.get(relative) or content_digest(data)
+        if info is not None:   # lstat before the read: a save during it changes the stamp
+            self.stamps.stamp(relative, info, self._opened[relative], found)
         return found
 
     def refusal(self, relative: str) -> SourceRefused | None:
@@ -164,10 +166,6 @@ class Snapshot:
         return AskedGit(self.root, self._git_before, self._changed)
 
     def git_answers(self) -> GitAnswers | None:
-        """What git answered, if it was asked (for the next rebuild in watch mode)."""
-        return self.git.found if "git" in self.__dict__ else None
-
-    def close(self) -> None:
-        """Wait for git, if it was asked and never answered (a build stopped by a problem)."""
-        if "git" in self.__dict__:
-            self.git.close()
+        """What git answered, if it was asked, waiting for it (for the next rebuild in watch mode;
+        and no git is left running after a build, even one stopped by a problem)."""
+        return self.git.answers() if "git" in self.__dict__ else None

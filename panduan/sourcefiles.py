@@ -88,8 +88,9 @@ def _too_big(relative: str, size: int) -> SourceRefused:
                          f"{'static' if relative.startswith('static/') else 'text'} file may have", hint)
 
 
-def read_source(root: Path, relative: str) -> bytes:
-    """The bytes of one source file; raises SourceRefused for anything but a bounded ordinary file in the guide."""
+def read_source(root: Path, relative: str) -> tuple[bytes, os.stat_result]:
+    """The bytes of one source file and what fstat said of the file they were read from; raises
+    SourceRefused for anything but a bounded ordinary file in the guide."""
     refused = refusal(root, relative)
     if refused:
         raise refused
@@ -106,7 +107,7 @@ def read_source(root: Path, relative: str) -> bytes:
         data = stream.read(limit + 1)
     if len(data) > limit:
         raise _too_big(relative, os.path.getsize(root / relative))
-    return data
+    return data, info
 
 
 def source_listing(root: Path) -> dict[str, bool]:

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 from sites import FIXTURES, NOW, assemble, run_build, tree_bytes
 
-from panduan import builder, cli, stamps
+from panduan import builder, cache, cli, snapshot, stamps
 from panduan.stamps import Stamps
 
 UNCHANGED = "unchanged since the last build, left as it is"
@@ -210,7 +211,8 @@ def test_a_file_saved_after_its_stamp_was_trusted_is_built_and_not_remembered(tm
     monkeypatch.setattr(builder, "build", saved_meanwhile)
     assert cli.main(["--root", str(root), "--now", NOW, "--quiet"]) == 0
     printed = capsys.readouterr()
-    assert "content/pages/cara-mencoblos.md changed while the guide was built" in printed.out and printed.err == ""
+    said = "content/pages/cara-mencoblos.md was saved while the guide was being built; the site shows the text"
+    assert said in printed.out and printed.err == ""
     assert published()
     monkeypatch.setattr(builder, "build", build)
     if undone:
@@ -222,10 +224,56 @@ def test_a_file_saved_after_its_stamp_was_trusted_is_built_and_not_remembered(tm
     assert tree_bytes(root / "_site") == tree_bytes(tmp_path / "clean")
 
 
+def test_once_stamped_an_unchanged_build_reads_no_file_but_guide_yaml(tmp_path, monkeypatch, capsys):
+    """What stamps are for: the third build of an unchanged guide opens no source but guide.yaml
+    (read for its time zone) and no output file, and still finds the site unchanged."""
+    monkeypatch.setattr(stamps, "SETTLED_NS", 0)
+    root = assemble(tmp_path / "guide", FIXTURES / "mini")
+    for _ in range(2):   # the second stamps what the first wrote
+        assert cli.main(["--root", str(root), "--now", NOW, "--quiet"]) == 0
+    sources, outputs = [], []
+    read_source = snapshot.read_source
+    monkeypatch.setattr(snapshot, "read_source", lambda root, relative: sources.append(relative)
+                        or read_source(root, relative))
+    monkeypatch.setattr(cache, "open", lambda path, *args: outputs.append(path) or open(path, *args), raising=False)
+    capsys.readouterr()
+    assert cli.main(["--root", str(root), "--now", NOW, "--quiet"]) == 0
+    assert UNCHANGED in capsys.readouterr().out
+    assert sources == ["guide.yaml"] and outputs == []
+
+
+def test_a_folder_swapped_while_a_file_is_read_pairs_no_stamp_with_other_bytes(tmp_path, monkeypatch):
+    """content/pages/ is replaced by another folder between the look at a page and its read, then
+    put back. The stamp taken must be of the file read, or the page's old stamp would carry the
+    other folder's bytes for good: the next build would find the site "unchanged" with them."""
+    root = assemble(tmp_path / "guide", FIXTURES / "mini")
+    assert run_build(root, "--now", NOW).returncode == 0   # nothing has settled: nothing stamped
+    monkeypatch.setattr(stamps, "SETTLED_NS", 0)
+    pages, other, aside = root / "content/pages", tmp_path / "pages-b", tmp_path / "pages-a"
+    shutil.copytree(pages, other)
+    (other / "tentang.md").write_text((other / "tentang.md").read_text().replace("diperbarui", "DARI-MAP-LAIN"))
+    read_source = snapshot.read_source
+
+    def swapping(root, relative):
+        if relative == "content/pages/tentang.md" and not aside.exists():
+            pages.rename(aside)
+            other.rename(pages)
+        return read_source(root, relative)
+
+    monkeypatch.setattr(snapshot, "read_source", swapping)
+    assert cli.main(["--root", str(root), "--now", NOW, "--quiet"]) == 0
+    monkeypatch.setattr(snapshot, "read_source", read_source)
+    pages.rename(other)
+    aside.rename(pages)
+    assert run_build(root, "--now", NOW).returncode == 0
+    assert b"DARI-MAP-LAIN" not in (root / "_site/tentang/index.html").read_bytes()
+
+
 def test_only_a_settled_file_is_stamped_and_a_damaged_stamp_is_never_trusted(tmp_path):
     """A file written within SETTLED_NS of its stamp could change again within the same tick of the
-    file system's clock, keeping its times: it is read again next time. A stamp from a damaged
-    or hostile cache is never taken for a digest."""
+    file system's clock, keeping its times: it is read again next time. So is a file whose
+    stamp before the read is not the one of the file read (a folder renamed meanwhile). A stamp
+    from a damaged or hostile cache is never taken for a digest."""
     fresh = tmp_path / "fresh"
     fresh.write_text("baru")
     settled = tmp_path / "settled"
@@ -234,11 +282,12 @@ def test_only_a_settled_file_is_stamped_and_a_damaged_stamp_is_never_trusted(tmp
     info = settled.stat()
     later = Stamps()
     later.taken = info.st_ctime_ns + stamps.SETTLED_NS + 1   # ...looked at once it had settled
-    later.stamp("settled", info, "d1")
+    later.stamp("settled", info, info, "d1")
+    later.stamp("other", info, fresh.stat(), "d3")   # lstat of one file, the bytes of another
     now = Stamps()
-    now.stamp("fresh", fresh.stat(), "d2")
-    assert later.now == {"settled": [info.st_size, info.st_ino, 0, info.st_ctime_ns, "d1"]} and now.now == {}
+    now.stamp("fresh", fresh.stat(), fresh.stat(), "d2")
+    stamp = [info.st_dev, info.st_ino, info.st_size, 0, info.st_ctime_ns]
+    assert later.now == {"settled": [*stamp, "d1"]} and now.now == {}
     assert Stamps(later.now).digest("settled", info) == "d1"
-    for damaged in ([info.st_size, info.st_ino, 0, info.st_ctime_ns, 1], [info.st_size, info.st_ino, 0, "d1"],
-                    "d1", None, [info.st_size, info.st_ino, 0, info.st_ctime_ns + 1, "d1"]):
+    for damaged in ([*stamp, 1], stamp, [*stamp[:4], "d1"], "d1", None, [*stamp[:4], info.st_ctime_ns + 1, "d1"]):
         assert Stamps(Stamps.decode({"settled": damaged}).remembered).digest("settled", info) is None
