@@ -15,7 +15,8 @@ its size limit is refused (`SourceRefused`, kept and raised again on every later
 With stamps (stamps.py; `build.py` keeps them in its cache), the key takes the digest of a file
 whose stamp is unchanged without reading it. If the build then reads that file and finds other
 bytes (it was saved between the two), the file is `drifted`: the site is built from what was
-read, and is not remembered under the key (cli.py), so the next build builds again.
+read, and is not remembered under the key (cli.py), so the next build builds again. If that
+file was removed meanwhile, there is nothing to build it from: a problem says so.
 """
 from __future__ import annotations
 
@@ -96,7 +97,7 @@ class Snapshot:
                     raise SourceRefused("did not exist when the build began", "run the build again")
                 found, self._opened[relative] = read_source(self.root, relative)
             except SourceRefused as refused:
-                found = refused
+                found = self._removed(relative) or refused
             self._read[relative] = found
             if relative in self._claimed and self.digest(relative) != self._claimed[relative]:
                 self.drifted.add(relative)
@@ -139,8 +140,15 @@ class Snapshot:
         if found is not None:
             return found if isinstance(found, SourceRefused) else None
         if relative not in self._refused:
-            self._refused[relative] = refusal(self.root, relative)
+            found = refusal(self.root, relative)
+            self._refused[relative] = found and (self._removed(relative) or found)
         return self._refused[relative]
+
+    def _removed(self, relative: str) -> SourceRefused | None:
+        """Why a file whose digest the key took from its stamp, unread, cannot be read: it is gone."""
+        if relative in self._claimed and not os.path.lexists(self.root / relative):
+            return SourceRefused("was removed while the guide was being built", "run the build again")
+        return None
 
     def inspect(self, report: Report) -> set[str]:
         """Report every path of the guide that is not a readable source; returns their relative

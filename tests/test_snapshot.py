@@ -8,7 +8,7 @@ import pytest
 from live import moment
 from sites import FIXTURES, NOW, assemble, commit_all, run_build
 
-from panduan import builder, cli, snapshot as snapshot_module
+from panduan import builder, cli, snapshot as snapshot_module, stamps
 from panduan.snapshot import Snapshot
 from panduan.sourcefiles import SourceRefused
 from panduan.watch import Session
@@ -68,6 +68,34 @@ def test_a_file_removed_once_the_key_is_taken_is_built_from_what_was_read(mini, 
     assert (mini / "_site/en/tentang/index.html").is_file()
     assert cli.main(["--root", str(mini), "--now", NOW, "--quiet"]) == 0
     assert "has no English translation" in capsys.readouterr().err   # built again, without it
+
+
+def test_a_file_removed_after_the_key_trusted_its_stamp_is_a_problem_that_says_so(mini, capsys, monkeypatch):
+    """With stamps (stamps.py) the key takes an unchanged page's digest without reading it. If the
+    page is removed before the build reads it, there are no bytes to build from: the build stops,
+    says what happened and what to do (not "check the file's permissions"), and leaves the last
+    site; the next build, which sees the page gone, succeeds."""
+    monkeypatch.setattr(stamps, "SETTLED_NS", 0)
+    assert cli.main(["--root", str(mini), "--now", NOW, "--quiet"]) == 0   # every source stamped
+    page, other = mini / "content/pages/tentang.en.md", mini / "content/pages/tentang.md"
+    other.write_text(other.read_text(encoding="utf-8") + "\nDiperbarui.\n", encoding="utf-8")   # a new key
+    before = (mini / "_site/en/tentang/index.html").read_bytes()
+    build = builder.build
+
+    def deleted_meanwhile(*args, **kwargs):
+        page.unlink()
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(builder, "build", deleted_meanwhile)
+    capsys.readouterr()
+    assert cli.main(["--root", str(mini), "--now", NOW, "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "content/pages/tentang.en.md: was removed while the guide was being built\n   hint: run the build again" \
+        in err and "permissions" not in err
+    assert (mini / "_site/en/tentang/index.html").read_bytes() == before
+    monkeypatch.setattr(builder, "build", build)
+    assert cli.main(["--root", str(mini), "--now", NOW, "--quiet"]) == 0
+    assert "has no English translation" in capsys.readouterr().err
 
 
 def test_a_template_that_is_not_utf8_is_a_problem_with_its_line(mini):
