@@ -664,8 +664,9 @@ def tree_key(snapshot: Snapshot, engine: str, zone: str, strict: bool, drafts: b
 def output_files(out: Path, stamps: Stamps) -> dict[str, str]:
     """Every file in the output folder: its content digest, read, or remembered with its unchanged
     stamp (stamps.py: only an ordinary file has one; a link to a file is read through, a link to
-    a folder is not followed). One os.scandir per folder: with thousands of pages, os.walk's own
-    lstat of every folder was a fifth of an unchanged build."""
+    a folder is not followed); `stamps.now` is made afresh, of what the folder holds now. One
+    os.scandir per folder: with thousands of pages, os.walk's own lstat of every folder was a
+    fifth of an unchanged build."""
     found = {}
     stamps.now = {}
     folders = [(os.fspath(out), "")]

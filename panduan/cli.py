@@ -147,8 +147,9 @@ def main(argv: list[str] | None = None) -> int:
               f"({took:.2f}s)")
     print(*site.report[1:], sep="\n")
     if snapshot.drifted:
-        print(f"{', '.join(printable(path) for path in sorted(snapshot.drifted))} was saved while the guide was "
-              "being built; the site shows the text as it was read then. Run the build again to be sure it "
+        saved = sorted(snapshot.drifted)
+        print(f"{', '.join(map(printable, saved))} {'was' if len(saved) == 1 else 'were'} saved while the guide "
+              "was being built; the site shows the text as it was read then. Run the build again to be sure it "
               "shows the latest save.")
     return EXIT_OK
 

@@ -107,9 +107,10 @@ class AskedGit:
             kept = frozenset(path for path in before.dirty   # a changed folder: all in it is asked about
                              if not any(path == changed or path.startswith(changed + "/") for changed in self.changed))
         else:
-            every = _status(self.root, SOURCES) if before is not None else self.status
-            if before is not None:
-                _finished(self.status)   # about the changed paths only: not enough now
+            every = self.status
+            if before is not None:   # the status started was about the changed paths only: not enough now
+                every = _status(self.root, SOURCES)
+                _finished(self.status)
             status = _finished(every)
             kept = frozenset()
         if status is None:

@@ -28,7 +28,6 @@ from pathlib import Path
 from .history import AskedGit, GitAnswers
 from .problems import Report
 from .sourcefiles import SETTINGS, SOURCE_FOLDERS, SourceRefused, read_source, refusal, source_listing
-from .sourcefiles import control_in_name, limit_for
 from .stamps import Stamps, content_digest
 
 
@@ -110,20 +109,13 @@ class Snapshot:
         Taken from the stamps, unread, for an ordinary file whose stamp is unchanged."""
         if relative in self._digests:
             return self._digests[relative]
-        info = None
-        if self.stamps is not None and relative not in self._read and relative not in self._claimed:
-            try:
-                info = os.lstat(self.root / relative)
-            except OSError:
-                pass
-            if info is not None and not control_in_name(relative.rpartition("/")[2]) \
-                    and stat.S_ISREG(info.st_mode) and info.st_size <= limit_for(relative):
-                known = self.stamps.digest(relative, info)
-                if known is not None:
-                    self._claimed[relative] = known
-                    return known
-            else:
-                info = None
+        stamped = self.stamps is not None and relative not in self._read and relative not in self._claimed
+        info = self._ordinary(relative) if stamped else None
+        if info is not None:
+            known = self.stamps.digest(relative, info)
+            if known is not None:
+                self._claimed[relative] = known
+                return known
         try:
             data = self.read(relative)   # which digests it too if the key took its digest from a stamp
         except SourceRefused as refused:
@@ -132,6 +124,15 @@ class Snapshot:
         if info is not None:   # lstat before the read: a save during it changes the stamp
             self.stamps.stamp(relative, info, self._opened[relative], found)
         return found
+
+    def _ordinary(self, relative: str) -> os.stat_result | None:
+        """lstat of `relative` if it is an ordinary file a build may read (sourcefiles.refusal), else
+        None (a link is not stamped: its own stamp says nothing of what it leads to)."""
+        try:
+            info = os.lstat(self.root / relative)
+        except OSError:
+            return None
+        return info if stat.S_ISREG(info.st_mode) and refusal(self.root, relative, info) is None else None
 
     def refusal(self, relative: str) -> SourceRefused | None:
         """Why `relative` must not be read (sourcefiles.refusal), as found when it was read or

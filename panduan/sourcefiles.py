@@ -14,6 +14,7 @@ refused all the same.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -44,18 +45,22 @@ def _inside_guide(root: Path, target: Path) -> bool:
     return any(target == place or place in target.parents for place in allowed)
 
 
-def control_in_name(name: str) -> str | None:
-    bad = next((c for c in name if ord(c) < 32 or 127 <= ord(c) < 160), None)
-    return None if bad is None else f"U+{ord(bad):04X}"
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _control_in_name(name: str) -> str | None:
+    bad = _CONTROL.search(name)
+    return None if bad is None else f"U+{ord(bad.group()):04X}"
 
 
 def refusal(root: Path, relative: str, info: os.stat_result | None = None) -> SourceRefused | None:
-    """Why the path `relative` under `root` must not be read, or None; looks without opening or following."""
-    path = root / relative
-    bad = control_in_name(path.name)
+    """Why the path `relative` under `root` must not be read, or None; looks without opening or
+    following. `info`: its lstat, if taken (an unchanged build asks this of every file: snapshot.py)."""
+    bad = _control_in_name(relative.rpartition("/")[2])
     if bad:
         return SourceRefused(f"the file name contains a control character ({bad})",
                              "rename the file: letters, digits, '-', '_' and '.' only")
+    path = root / relative if info is None or stat.S_ISLNK(info.st_mode) else None
     try:
         info = info or os.lstat(path)
         if stat.S_ISLNK(info.st_mode):
