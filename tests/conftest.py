@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import jinja2
@@ -60,6 +62,21 @@ def templates_compiled_once():
         for name in env.list_templates():
             env.get_template(name)
         yield
+
+
+def pytest_configure(config) -> None:
+    """The suite's folders go to memory (/dev/shm) when Linux has room there, unless TMPDIR or
+    --basetemp says where: it writes some 70,000 files, and on this project's two-core machine
+    writing and deleting them on disk took a tenth of the suite's time. Only where they are
+    changes; every test writes and reads them the same. (An xdist worker is always given a
+    --basetemp, inside its controller's: it follows the same rule.)"""
+    memory = Path("/dev/shm")
+    told = config.option.basetemp and "PYTEST_XDIST_WORKER" not in os.environ
+    if "TMPDIR" in os.environ or told or not memory.is_dir() or not os.access(memory, os.W_OK):
+        return
+    room = os.statvfs(memory)
+    if room.f_bavail * room.f_frsize >= 4 << 30:   # Docker's 64 MB /dev/shm would not hold a run
+        tempfile.tempdir = str(memory)
 
 
 @pytest.fixture
