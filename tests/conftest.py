@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import jinja2
@@ -14,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sites import FIXTURES, NOW, REPO, assemble, run_build  # noqa: E402
 
+from panduan import builder, watch  # noqa: E402
 from panduan.cache import Memo, NullMemo  # noqa: E402
 from panduan.render import TemplateBytecode, environment  # noqa: E402
 from panduan.snapshot import Snapshot  # noqa: E402
@@ -77,6 +81,62 @@ def pytest_configure(config) -> None:
     room = os.statvfs(memory)
     if room.f_bavail * room.f_frsize >= 4 << 30:   # Docker's 64 MB /dev/shm would not hold a run
         tempfile.tempdir = str(memory)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def search_indexes_made_once(tmp_path_factory):
+    """Pagefind indexes each set of pages once in a run of the suite, not once per build: ~300
+    builds ask for ~160 different indexes (most build the default guide as of the same moment),
+    and each run of Pagefind takes 0.2 s of CPU.
+
+    - An index Pagefind made is kept in a folder all test processes share (xdist workers and the
+      builds run_build forks), under the digest of the pages it was made from (search_files reads
+      the .html files only), and given again for the same pages. Pagefind's index is a function
+      of the pages: test_reach.py checks two builds give the same bytes.
+    - Only the builds' way to Pagefind (builder.py and watch.py) is memoised: tests of
+      search.search_files itself, and builds in a new Python (run_build_afresh, a Pagefind that
+      fails in test_search_process.py), run Pagefind every time. A failed or cancelled run keeps
+      nothing.
+    Neither changes an output, only the time."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if "PYTEST_XDIST_WORKER" in os.environ else base) / "search-indexes"
+    folder.mkdir(exist_ok=True)
+    make = builder.search_files
+
+    def search_files(files, cancelled=None):
+        key = hashlib.sha256()
+        for name in sorted(name for name in files if name.endswith(".html")):
+            key.update(b"%s\0%d\0%s" % (name.encode(), len(files[name]), files[name]))
+        kept = folder / key.hexdigest()
+        if kept.is_file():
+            return _index_read(kept)
+        index = make(files, cancelled)
+        if index is not None:
+            _index_written(kept, index)
+        return index
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(builder, "search_files", search_files)
+        patch.setattr(watch, "search_files", search_files)
+        yield
+
+
+def _index_written(path: Path, index: dict[str, bytes]) -> None:
+    """The index in one file, whole or not at all: a line of JSON (each file's name and size), then their bytes."""
+    names = sorted(index)
+    scratch = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}")
+    scratch.write_bytes(json.dumps([[name, len(index[name])] for name in names]).encode() + b"\n"
+                        + b"".join(index[name] for name in names))
+    os.replace(scratch, path)
+
+
+def _index_read(path: Path) -> dict[str, bytes]:
+    data = path.read_bytes()
+    at = data.index(b"\n") + 1
+    index = {}
+    for name, size in json.loads(data[:at]):
+        index[name], at = data[at:at + size], at + size
+    return index
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ def _catalogue(lang: str) -> dict:
 
 def _checks() -> list[tuple[str, str, str, str]]:
     """(slug, language, verdict name, claim) of every fact check in every language."""
+    catalogues = {lang: _catalogue(lang) for lang in LANGS}
     found = []
     for path in sorted(HOAXES.glob("*.md")):
         if path.name.endswith(".en.md"):
@@ -33,7 +34,7 @@ def _checks() -> list[tuple[str, str, str, str]]:
         translation = path.with_name(path.stem + ".en.md")
         for lang in LANGS:
             claim = original["claim"] if lang == "id" else frontmatter.load(translation)["claim"]
-            name = _catalogue(lang)["verdict"][original["verdict"].replace("-", "_")]
+            name = catalogues[lang]["verdict"][original["verdict"].replace("-", "_")]
             found.append((path.stem, lang, str(name), claim))
     return found
 
