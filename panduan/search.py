@@ -83,8 +83,9 @@ def search_files(files: dict[str, bytes], cancelled: Callable[[], bool] | None =
     finally:
         if done or cancelled is None:
             shutil.rmtree(folder, ignore_errors=True)
-        else:   # an edit is waiting: remove thousands of scratch files without holding it up
-            threading.Thread(target=shutil.rmtree, args=(folder, True), daemon=True).start()
+        else:   # an edit is waiting: remove thousands of scratch files without holding it up (not a
+            # daemon: Python's exit waits for it, where it killed a daemon halfway, leaving the files)
+            threading.Thread(target=shutil.rmtree, args=(folder, True), daemon=False).start()
 
 
 class Indexing:

@@ -58,15 +58,27 @@ def test_a_cancelled_wait_returns_while_the_process_still_runs():
 
 def test_a_failing_index_leaves_the_last_site_and_no_half_written_one(mini, tmp_path):
     """The site is written while Pagefind works (builder.build): if Pagefind then fails, the
-    folder being written is removed and the last site stays as it was."""
-    out = tmp_path / "site"
+    folder being written is removed and the last site stays as it was; and when build.py has
+    exited, so are the pages copied for Pagefind (a daemon thread removed them, and the exit
+    stopped it halfway: each run of the suite left ~5 such folders in /tmp)."""
+    out, scratch = tmp_path / "site", tmp_path / "scratch"
     assert run_build(mini, "--out", str(out), "--now", NOW).returncode == 0
     before = tree_bytes(out)
-    failing = subprocess.run([sys.executable, str(REPO / "build.py"), "--quiet", "--no-cache", "--out", str(out),
-                              "--now", NOW], cwd=mini, capture_output=True, text=True, timeout=120,
-                             env={**os.environ, "PAGEFIND_BINARY_PATH": "/bin/false"})
+    scratch.mkdir()
+    # build.py in a new Python whose deleting takes its time, as on a slow disk or with thousands of pages
+    slow_disk = ("import runpy, shutil, sys, time\n"
+                 "remove = shutil.rmtree\n"
+                 "shutil.rmtree = lambda *args, **options: (time.sleep(0.5), remove(*args, **options))\n"
+                 "sys.argv = sys.argv[1:]\n"
+                 "runpy.run_path(sys.argv[0], run_name='__main__')\n")
+    failing = subprocess.run([sys.executable, "-c", slow_disk, str(REPO / "build.py"), "--quiet", "--no-cache",
+                              "--out", str(out), "--now", NOW], cwd=mini, capture_output=True, text=True, timeout=120,
+                             env={**os.environ, "PAGEFIND_BINARY_PATH": "/bin/false", "TMPDIR": str(scratch)})
     assert failing.returncode == 1
     assert failing.stderr == "The guide was not built: 1 problem to fix.\n" \
         f"1. search index: Pagefind failed: no output\n   hint: {search.HINT}\n"
     assert tree_bytes(out) == before
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["mini", "site"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["mini", "scratch", "site"]
+    assert list(scratch.iterdir()) == []
+
+
