@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
@@ -69,18 +68,22 @@ def templates_compiled_once():
 
 
 def pytest_configure(config) -> None:
-    """The suite's folders go to memory (/dev/shm) when Linux has room there, unless TMPDIR or
-    --basetemp says where: it writes some 70,000 files, and on this project's two-core machine
-    writing and deleting them on disk took a tenth of the suite's time. Only where they are
-    changes; every test writes and reads them the same. (An xdist worker is always given a
-    --basetemp, inside its controller's: it follows the same rule.)"""
+    """The tests' folders (tmp_path) go to memory (/dev/shm) when Linux has room there, unless
+    TMPDIR, PYTEST_DEBUG_TEMPROOT or --basetemp says where: the suite writes some 70,000 files,
+    and on this project's two-core machine writing and deleting them on disk took a tenth of its
+    time. Only where they are changes; every test writes and reads them the same.
+
+    The builds' own scratch folders (tempfile's, where Pagefind reads the pages) stay where they
+    were: Pagefind indexes a folder's pages in the order the file system lists them, so an index
+    made on tmpfs differs from one made on ext4 (a note for issue 16), and tests compare builds
+    made in this process with builds made by a new Python."""
     memory = Path("/dev/shm")
-    told = config.option.basetemp and "PYTEST_XDIST_WORKER" not in os.environ
-    if "TMPDIR" in os.environ or told or not memory.is_dir() or not os.access(memory, os.W_OK):
-        return
+    if {"TMPDIR", "PYTEST_DEBUG_TEMPROOT", "PYTEST_XDIST_WORKER"} & set(os.environ) or config.option.basetemp \
+            or not memory.is_dir() or not os.access(memory, os.W_OK):
+        return   # an xdist worker is given a --basetemp inside its controller's
     room = os.statvfs(memory)
     if room.f_bavail * room.f_frsize >= 4 << 30:   # Docker's 64 MB /dev/shm would not hold a run
-        tempfile.tempdir = str(memory)
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = str(memory)
 
 
 @pytest.fixture(autouse=True, scope="session")
