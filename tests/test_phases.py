@@ -3,8 +3,11 @@ when the output next changes because of time."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
+import types
+from collections.abc import Mapping
 
 import pytest
 
@@ -13,14 +16,16 @@ from panduan.timeline import parse_now
 from sites import REPO, run_build
 
 
-def home_text(files: dict[str, bytes], page: str = "index.html") -> str:
+def home_text(files: Mapping[str, bytes], page: str = "index.html") -> str:
     html = files[page].decode("utf-8")
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-def built_at(moment: str) -> dict[str, bytes]:
-    """The default guide's files as of `moment`, without the search index (made from those pages alone)."""
-    return make_site(REPO, parse_now(moment, "Asia/Jakarta"), strict=True, search=False).files
+@functools.cache
+def built_at(moment: str) -> Mapping[str, bytes]:
+    """The default guide's files as of `moment`, without the search index (made from those pages
+    alone); built once per test process, as several tests read the same moment, and read-only."""
+    return types.MappingProxyType(make_site(REPO, parse_now(moment, "Asia/Jakarta"), strict=True, search=False).files)
 
 
 PHASES = [
