@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from live import clean_build, moment
+from live import moment
 from sites import assemble, commit_all, git, tree_bytes
 
-from panduan.builder import make_site
+from panduan.builder import build
 from panduan.watch import Session
 
 PAGE = "content/pages/tentang.md"
@@ -46,12 +46,12 @@ def edit(session: Session, relative: str, change) -> object:
 
 
 def assert_same_as_clean(session: Session, tmp_path: Path) -> dict[str, bytes]:
-    expected = clean_build(session.root, tmp_path / "clean")
-    assert expected is not None
+    """The session's site and warnings are a clean build's (which raises ContentError if the tree has problems)."""
+    clean = build(session.root, tmp_path / "clean", moment())
     assert session.outcome.ok, session.outcome.problems
     site = tree_bytes(session.out)
-    assert site == expected
-    assert session.outcome.warnings == tuple(make_site(session.root, moment()).warnings)
+    assert site == tree_bytes(tmp_path / "clean")
+    assert session.outcome.warnings == tuple(clean.warnings)
     return site
 
 
