@@ -86,6 +86,15 @@ def pytest_configure(config) -> None:
         os.environ["PYTEST_DEBUG_TEMPROOT"] = str(memory)
 
 
+def pytest_ignore_collect(collection_path: Path, config) -> bool | None:
+    """With -m "not browser" (README.md) every test under tests/browser/ would be deselected: they
+    are not collected at all (importing them, and Playwright, took 1.3 s in each worker)."""
+    if collection_path == Path(__file__).parent / "browser" and \
+            " ".join(config.option.markexpr.split()) == "not browser":
+        return True
+    return None
+
+
 @pytest.fixture(autouse=True, scope="session")
 def search_indexes_made_once(tmp_path_factory):
     """Pagefind indexes each set of pages once in a run of the suite, not once per build: ~300
