@@ -80,5 +80,3 @@ def test_a_failing_index_leaves_the_last_site_and_no_half_written_one(mini, tmp_
     assert tree_bytes(out) == before
     assert sorted(path.name for path in tmp_path.iterdir()) == ["mini", "scratch", "site"]
     assert list(scratch.iterdir()) == []
-
-
