@@ -7,14 +7,16 @@ server-side component is needed. Only what a template marks
 `data-pagefind-body` (the main text of each page) is indexed, per language of
 the page's `<html lang>`.
 
-The index is part of the built site like any other file: Pagefind reads the
-rendered HTML from a scratch folder and its output is read back, so the
-atomic write, watch mode's partial updates and the preview server (which
-answers from memory) all carry it, and a failed indexing writes nothing.
-Pagefind's output is
-a function of the HTML it reads, except the order of the languages in
-pagefind-entry.json (a hash map in Pagefind): that file is rewritten with
-sorted keys, so two builds of one tree give the same bytes (tested).
+The index is part of the built site like any other file: Pagefind runs as a
+service (`pagefind --service`, the protocol of its own Python and Node APIs:
+requests and answers are base64 JSON, each ended by a comma), is sent the
+rendered pages and answers with the index's files, in memory; so the atomic
+write, watch mode's partial updates and the preview server (which answers from
+memory) all carry it, and a failed indexing writes nothing. Pagefind's output
+is a function of the pages and of the order they are added in, which is the
+order of their names; except the order of the languages in pagefind-entry.json
+(a hash map in Pagefind): that file is rewritten with sorted keys, so two builds
+of one tree give the same bytes, on any machine (tested).
 
 A page shown untranslated (an English address showing the Indonesian text) is
 not given to Pagefind: its text is indexed once, in its own language, where
@@ -29,27 +31,25 @@ what pagefind.js fetches at run time stays (the entry file, each language's
 """
 from __future__ import annotations
 
+import base64
 import functools
 import importlib.util
 import json
 import os
 import re
-import select
-import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .plan import SEARCH_INDEX, Plan
 from .problems import ContentError, Problem
 
 TIMEOUT = 300   # seconds
 POLL = 0.05     # seconds between looks at `cancelled` while Pagefind runs
-CHECK_EVERY = 50   # pages written to the scratch folder between looks at `cancelled`
+STOP_WAIT = 5   # seconds Pagefind has to exit once its input ends, before it is killed
 HINT = "install it with: python3 -m pip install 'pagefind[bin]' (see pyproject.toml)"
 # Pagefind's own interfaces, never loaded by the site (pagefind-ui.js, pagefind-modular-ui.css, ...)
 UNUSED = re.compile(r"^pagefind-(?:[a-z]+-)?ui\.(?:js|css)$|^pagefind-highlight\.js$")
@@ -63,29 +63,26 @@ def indexed_pages(plan: Plan, files: dict[str, bytes]) -> dict[str, bytes]:
 
 def search_files(files: dict[str, bytes], cancelled: Callable[[], bool] | None = None) -> dict[str, bytes] | None:
     """The search index (site path -> bytes) of the rendered pages in `files`;
-    None as soon as `cancelled()` is true (Pagefind is stopped)."""
-    folder = Path(tempfile.mkdtemp(prefix="panduan-search-"))
-    done = False
-    try:
-        pages = [name for name in files if name.endswith(".html")]
-        for number, name in enumerate(pages):
-            if cancelled is not None and number % CHECK_EVERY == 0 and cancelled():
-                return None
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            (folder / name).write_bytes(files[name])
-        if not _run_pagefind(folder, cancelled):
-            return None
-        index = folder / SEARCH_INDEX.strip("/")
-        done = True
-        return {path.relative_to(folder).as_posix(): path.read_bytes()
-                for path in sorted(index.rglob("*"))
-                if path.is_file() and not (path.parent == index and UNUSED.match(path.name))}
-    finally:
-        if done or cancelled is None:
-            shutil.rmtree(folder, ignore_errors=True)
-        else:   # an edit is waiting: remove thousands of scratch files without holding it up (not a
-            # daemon: Python's exit waits for it, where it killed a daemon halfway, leaving the files)
-            threading.Thread(target=shutil.rmtree, args=(folder, True), daemon=False).start()
+    None as soon as `cancelled()` is true (Pagefind is stopped).
+
+    The pages go to Pagefind's service (`pagefind --service`) in the order of their names, so
+    the index is a function of the pages: Pagefind's command line indexes a folder in the
+    order the file system lists it, which differs between file systems (tmpfs, ext4 and its
+    seed), and so did the index of the same pages on two machines."""
+    pages = sorted(name for name in files if name.endswith(".html"))
+    answers = _converse(_requests(pages, files), len(pages) + 2, cancelled)
+    if answers is None:
+        return None
+    index = {}
+    for name, data in _files(answers).items():
+        if not UNUSED.match(name):
+            index[f"{SEARCH_INDEX.strip('/')}/{name}"] = data
+    entry = f"{SEARCH_INDEX.strip('/')}/pagefind-entry.json"
+    if f"{SEARCH_INDEX.strip('/')}/pagefind.js" not in index or entry not in index:
+        raise _failed("its index has no pagefind.js or no pagefind-entry.json")
+    data = json.loads(index[entry])
+    index[entry] = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return dict(sorted(index.items()))
 
 
 class Indexing:
@@ -118,31 +115,124 @@ class Indexing:
         self._thread.join()
 
 
-def _run_pagefind(folder: Path, cancelled: Callable[[], bool] | None) -> bool:
-    """Write the search index into `folder`; False if cancelled; raises ContentError if Pagefind fails."""
-    command = [*_pagefind(), "--site", str(folder), "--output-subdir", SEARCH_INDEX.strip("/"), "--silent"]
-    try:
-        with tempfile.TemporaryFile() as output:   # a file, not a pipe: nobody reads it while Pagefind runs
-            process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+def _requests(pages: list[str], files: dict[str, bytes]) -> Iterator[bytes]:
+    """The service's requests, one at a time: a new index, each page of `pages` in their order,
+    then the index's files. The first index of a new service is number 0."""
+    yield _request(1, {"type": "NewIndex", "config": None})
+    for number, name in enumerate(pages, 2):
+        yield _request(number, {"type": "AddFile", "index_id": 0, "file_path": name, "url": None,
+                                "file_contents": files[name].decode("utf-8")})
+    yield _request(len(pages) + 2, {"type": "GetFiles", "index_id": 0})
+
+
+def _request(number: int, payload: dict) -> bytes:
+    """One message to the service: its JSON in base64, ended by a comma."""
+    return base64.b64encode(json.dumps({"message_id": number, "payload": payload}).encode("utf-8")) + b","
+
+
+def _converse(requests: Iterator[bytes], expected: int, cancelled: Callable[[], bool] | None) -> list[bytes] | None:
+    """Start Pagefind's service, send it `requests` and return its first `expected` answers
+    (base64, in the order of the requests: it handles one request after another); None as soon
+    as `cancelled()` is true. Raises ContentError if Pagefind cannot start, stops early or
+    takes longer than TIMEOUT; Pagefind is never left running.
+
+    One thread writes the requests and one reads the answers, so neither waits for the other
+    (Pagefind reads everything it is sent, and answers only as fast as it is read); this one
+    looks at `cancelled` and the clock every POLL seconds meanwhile."""
+    with tempfile.TemporaryFile() as errors:   # a file, not a pipe: nobody reads it while Pagefind runs
+        try:
+            process = subprocess.Popen([*_pagefind(), "--service"], stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE, stderr=errors)
+        except OSError as error:
+            raise ContentError([Problem("search index", 0, 0, f"Pagefind could not run: {error}", HINT)]) from None
+        answers: list[bytes] = []
+        answered = threading.Event()
+        writer = threading.Thread(target=_write, args=(process.stdin, requests), daemon=True)
+        reader = threading.Thread(target=_read, args=(process.stdout, answers, expected, answered), daemon=True)
+        writer.start()
+        reader.start()
+        deadline = time.monotonic() + TIMEOUT
+        try:
+            while not answered.wait(POLL):
+                if cancelled is not None and cancelled():
+                    return None
+                if time.monotonic() > deadline:
+                    raise ContentError([Problem("search index", 0, 0,
+                                                f"Pagefind did not finish the index within {TIMEOUT} s", HINT)])
+        finally:
+            if len(answers) < expected:
+                process.kill()   # cancelled, too slow, or gone already: the writer stops too
+            writer.join()
             try:
-                returncode = _wait(process, cancelled)
-            finally:
-                if process.poll() is None:
-                    process.kill()
-                    process.wait()
-            output.seek(0)
-            message = output.read().decode("utf-8", "replace")
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise ContentError([Problem("search index", 0, 0, f"Pagefind could not run: {error}", HINT)]) from None
-    if returncode is None:
-        return False
-    if returncode != 0 or not (folder / SEARCH_INDEX.strip("/") / "pagefind.js").is_file():
-        detail = message.strip().splitlines()[-1:] or ["no output"]
-        raise ContentError([Problem("search index", 0, 0, f"Pagefind failed: {detail[0]}", HINT)])
-    entry = folder / SEARCH_INDEX.strip("/") / "pagefind-entry.json"
-    data = json.loads(entry.read_text(encoding="utf-8"))
-    entry.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
-    return True
+                process.stdin.close()   # the service exits when its input ends
+            except OSError:   # it is gone, and what was left to send with it
+                pass
+            try:
+                process.wait(STOP_WAIT)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            reader.join()
+            process.stdout.close()
+        if len(answers) < expected:
+            errors.seek(0)
+            raise _failed(_last_words(errors.read().decode("utf-8", "replace")))
+    return answers
+
+
+def _last_words(said: str) -> str:
+    """What a Pagefind that stopped early said last, before Rust's advice and backtrace after a panic
+    ("thread 'main' panicked at src/service/mod.rs:120:18:", the reason, "note: run with ...")."""
+    lines = []
+    for line in said.splitlines():
+        if line.startswith(("note: run with", "stack backtrace:")):
+            break
+        if line.strip():
+            lines.append(line.strip())
+    return lines[-1] if lines else "no output"
+
+
+def _write(pipe, requests: Iterator[bytes]) -> None:
+    try:
+        for request in requests:
+            pipe.write(request)
+        pipe.flush()
+    except (OSError, ValueError):   # Pagefind stopped (or was stopped): the reader tells what it said
+        pass
+
+
+def _read(pipe, answers: list[bytes], expected: int, answered: threading.Event) -> None:
+    """Collect the first `expected` answers (each ends with a comma) into `answers`, then set `answered`;
+    set it too when Pagefind's output ends before."""
+    part: list[bytes] = []
+    try:
+        while len(answers) < expected and (chunk := pipe.read1(1 << 16)):
+            *ends, rest = chunk.split(b",")
+            for end in ends:
+                answers.append(b"".join([*part, end]))
+                part = []
+            part.append(rest)
+    except (OSError, ValueError):
+        pass
+    finally:
+        answered.set()
+
+
+def _files(answers: list[bytes]) -> dict[str, bytes]:
+    """The index's files (path inside the index -> bytes) from the service's answers; raises
+    ContentError on an answer that says Pagefind failed, or one that cannot be read."""
+    try:
+        payloads = [json.loads(base64.b64decode(answer, validate=True))["payload"] for answer in answers]
+        for payload in payloads:
+            if payload["type"] == "Error":
+                raise _failed(payload.get("message") or "it gave no reason")
+        return {file["path"]: base64.b64decode(file["content"], validate=True) for file in payloads[-1]["files"]}
+    except (ValueError, KeyError, TypeError) as error:   # binascii.Error and JSONDecodeError are ValueErrors
+        raise _failed(f"an answer could not be read ({type(error).__name__})") from None
+
+
+def _failed(detail: str) -> ContentError:
+    return ContentError([Problem("search index", 0, 0, f"Pagefind failed: {detail}", HINT)])
 
 
 @functools.cache
@@ -157,36 +247,3 @@ def _pagefind() -> tuple[str, ...]:
         except (ImportError, OSError):
             pass
     return sys.executable, "-m", "pagefind"
-
-
-def _wait(process: subprocess.Popen, cancelled: Callable[[], bool] | None) -> int | None:
-    """Pagefind's exit code, or None once `cancelled()` is true; raises TimeoutExpired after TIMEOUT.
-
-    Where the system can tell (Linux's pidfd), this wakes up when Pagefind exits; elsewhere
-    `Popen.wait` with a timeout looks every few milliseconds and may oversleep by up to POLL."""
-    deadline = time.monotonic() + TIMEOUT
-    exited = _exit_watch(process)
-    try:
-        while True:
-            if exited is None:
-                try:
-                    return process.wait(POLL)
-                except subprocess.TimeoutExpired:
-                    pass
-            elif select.select([exited], [], [], POLL)[0]:
-                return process.wait()
-            if cancelled is not None and cancelled():
-                return None
-            if time.monotonic() > deadline:
-                raise subprocess.TimeoutExpired(process.args, TIMEOUT)
-    finally:
-        if exited is not None:
-            os.close(exited)
-
-
-def _exit_watch(process: subprocess.Popen) -> int | None:
-    """A file descriptor that becomes readable when `process` exits (Linux 5.3 or later), or None."""
-    try:
-        return os.pidfd_open(process.pid)
-    except (AttributeError, OSError):
-        return None

@@ -71,12 +71,7 @@ def pytest_configure(config) -> None:
     """The tests' folders (tmp_path) go to memory (/dev/shm) when Linux has room there, unless
     TMPDIR, PYTEST_DEBUG_TEMPROOT or --basetemp says where: the suite writes some 70,000 files,
     and on this project's two-core machine writing and deleting them on disk took a tenth of its
-    time. Only where they are changes; every test writes and reads them the same.
-
-    The builds' own scratch folders (tempfile's, where Pagefind reads the pages) stay where they
-    were: Pagefind indexes a folder's pages in the order the file system lists them, so an index
-    made on tmpfs differs from one made on ext4 (bench/README.md), and tests compare builds
-    made in this process with builds made by a new Python."""
+    time. Only where they are changes; every test writes and reads them the same."""
     memory = Path("/dev/shm")
     if {"TMPDIR", "PYTEST_DEBUG_TEMPROOT", "PYTEST_XDIST_WORKER"} & set(os.environ) or config.option.basetemp \
             or not memory.is_dir() or not os.access(memory, os.W_OK):
@@ -104,8 +99,8 @@ def search_indexes_made_once(tmp_path_factory):
     - An index Pagefind made is kept in a folder all test processes share (xdist workers and the
       builds run_build forks), under the digest of the pages it was made from (search_files reads
       the .html files only), and given again for the same pages. Pagefind's index is a function
-      of the pages on one file system (pytest_configure): test_reach.py checks two builds give
-      the same bytes.
+      of the pages (search.py): test_reach.py checks two builds give the same bytes, and
+      test_search_process.py that the order pages are given in does not matter.
     - Only the builds' way to Pagefind (builder.py and watch.py) is memoised: tests of
       search.search_files itself, and builds in a new Python (run_build_afresh, a Pagefind that
       fails in test_search_process.py), run Pagefind every time. A failed or cancelled run keeps

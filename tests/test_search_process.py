@@ -1,9 +1,13 @@
-"""Pagefind's process: started directly, waited for without oversleeping, stopped when cancelled."""
+"""Pagefind's service: started directly, given the pages in the order of their names, stopped when
+cancelled or too slow, and every way it can fail a problem for the editor."""
 from __future__ import annotations
 
+import base64
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -13,6 +17,8 @@ from panduan import search
 from panduan.problems import ContentError
 
 PAGE = b'<!doctype html><html lang="id"><body><main data-pagefind-body><p>Pemungutan suara</p></main></body></html>'
+MANY = {f"{slug}/index.html": f"Pemungutan suara {slug} {number}"
+        for number, slug in enumerate(["jadwal", "partai", "capres", "hoaks", "lapor", "tps", "dpt", "golput"])}
 
 
 @pytest.fixture
@@ -39,27 +45,93 @@ def test_a_binary_chosen_by_pagefind_binary_path_is_honoured(lookup, monkeypatch
         [f"search index: Pagefind failed: no output\n   hint: {search.HINT}"]
 
 
-@pytest.mark.parametrize("cancelled", [None, lambda: False])
-def test_the_exit_code_comes_when_the_process_ends(cancelled):
-    process = subprocess.Popen([sys.executable, "-c", "import sys, time; time.sleep(0.2); sys.exit(3)"])
-    assert search._wait(process, cancelled) == 3
+def test_the_index_is_a_function_of_the_pages_not_of_their_order():
+    """Pagefind numbers pages in the order it is given them, and the index shows that order: its
+    command line took a folder's listing order, so the same pages gave another index on tmpfs
+    than on ext4 (and on ext4, another one on each file system). The service is given them in
+    the order of their names."""
+    pages = {name: PAGE.replace(b"Pemungutan suara", text.encode()) for name, text in MANY.items()}
+    forward = search.search_files(pages)
+    assert search.search_files(dict(reversed(pages.items()))) == forward
+    names = sorted(pages, reverse=True)
+    backward = search._files(search._converse(search._requests(names, pages), len(names) + 2, None))
+    assert {f"pagefind/{name}": data for name, data in backward.items()
+            if name.endswith(".pf_index")}.items() - forward.items(), "the order should matter to Pagefind"
 
 
-def test_a_cancelled_wait_returns_while_the_process_still_runs():
-    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+@pytest.fixture
+def started(monkeypatch):
+    """The processes search.py starts, to look at afterwards."""
+    processes = []
+    start = subprocess.Popen
+
+    def recorded(*args, **kwargs):
+        processes.append(start(*args, **kwargs))
+        return processes[-1]
+
+    monkeypatch.setattr(subprocess, "Popen", recorded)
+    return processes
+
+
+def test_cancelling_stops_pagefind_at_once(started, monkeypatch):
+    """A Pagefind that is still working (here: not even reading, with more pages sent than a pipe
+    holds) is stopped as soon as the index is no longer wanted."""
+    monkeypatch.setattr(search, "_pagefind", lambda: (sys.executable, "-c", "import time; time.sleep(60)"))
+    pages = {f"{number}/index.html": PAGE * 100 for number in range(10)}
     looks = []
-    try:
-        assert search._wait(process, lambda: looks.append(1) or len(looks) > 2) is None
-        assert process.poll() is None
-    finally:
-        process.kill()
-        process.wait()
+    begun = time.monotonic()
+    assert search.search_files(pages, cancelled=lambda: looks.append(1) or len(looks) > 2) is None
+    assert time.monotonic() - begun < 5
+    assert len(looks) == 3 and [process.poll() for process in started] == [-signal.SIGKILL]
+
+
+def test_a_pagefind_that_never_finishes_is_stopped_with_a_problem(started, monkeypatch):
+    monkeypatch.setattr(search, "_pagefind", lambda: (sys.executable, "-c", "import time; time.sleep(60)"))
+    monkeypatch.setattr(search, "TIMEOUT", 0.3)
+    with pytest.raises(ContentError) as raised:
+        search.search_files({"index.html": PAGE})
+    assert [str(problem) for problem in raised.value.problems] == \
+        [f"search index: Pagefind did not finish the index within 0.3 s\n   hint: {search.HINT}"]
+    assert [process.poll() for process in started] == [-signal.SIGKILL]
+
+
+PANIC = """thread 'main' panicked at pagefind/src/service/mod.rs:120:18:
+Requested index should exist
+stack backtrace:
+   0: rust_begin_unwind
+note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.
+"""
+
+
+def _answering(answer: bytes) -> str:
+    """A Pagefind that gives `answer` to every request, and exits when its input ends."""
+    return ("import sys\n"
+            f"sys.stdout.buffer.write({base64.b64encode(answer) + b','!r} * 10)\n"
+            "sys.stdout.flush()\n"
+            "sys.stdin.buffer.read()\n")
+
+
+@pytest.mark.parametrize("program, detail", [
+    (f"import sys; sys.stderr.write({PANIC!r}); sys.exit(101)", "Requested index should exist"),
+    (_answering(b"nonsense"), "an answer could not be read (JSONDecodeError)"),
+    (_answering(b'{"message_id": 1, "payload": {"type": "NewIndex"}}'), "an answer could not be read (KeyError)"),
+    (_answering(b'{"message_id": 1, "payload": {"type": "Error", "message": "Failed to add file"}}'),
+     "Failed to add file"),
+], ids=["stops", "nonsense", "no-files", "refuses"])
+def test_a_pagefind_that_fails_is_a_problem_naming_what_it_said(started, monkeypatch, program, detail):
+    monkeypatch.setattr(search, "_pagefind", lambda: (sys.executable, "-c", program))
+    with pytest.raises(ContentError) as raised:
+        search.search_files({"index.html": PAGE})
+    assert [str(problem) for problem in raised.value.problems] == \
+        [f"search index: Pagefind failed: {detail}\n   hint: {search.HINT}"]
+    assert [process.poll() is not None for process in started] == [True]
 
 
 def test_a_failing_index_leaves_the_last_site_and_no_half_written_one(mini, tmp_path):
     """The site is written while Pagefind works (builder.build): if Pagefind then fails, the
     folder being written is removed and the last site stays as it was; and when build.py has
-    exited, so are the pages copied for Pagefind (a daemon thread removed them, and the exit
+    exited, nothing of the build is left in the temporary folder, even where deleting is slow
+    (when Pagefind read a copy of the pages there, a daemon thread removed it, and the exit
     stopped it halfway: each run of the suite left ~5 such folders in /tmp)."""
     out, scratch = tmp_path / "site", tmp_path / "scratch"
     assert run_build(mini, "--out", str(out), "--now", NOW).returncode == 0
