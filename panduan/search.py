@@ -37,11 +37,13 @@ import importlib.util
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from pathlib import PurePosixPath
 from typing import Callable, Iterator
 
 from .plan import SEARCH_INDEX, Plan
@@ -70,24 +72,21 @@ def search_files(files: dict[str, bytes], cancelled: Callable[[], bool] | None =
     order the file system lists it, which differs between file systems (tmpfs, ext4 and its
     seed), and so did the index of the same pages on two machines."""
     pages = sorted(name for name in files if name.endswith(".html"))
+    for name in pages:   # rendered by the engine, so never; but not a 5-minute wait for Pagefind if so
+        try:
+            files[name].decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ContentError([Problem(name, 0, 0, f"this page is not UTF-8 ({error.reason} at byte "
+                                        f"{error.start}), so it cannot be indexed for search")]) from None
     answers = _converse(_requests(pages, files), len(pages) + 2, cancelled)
     if answers is None:
         return None
-    index = {}
-    for name, data in _files(answers).items():
-        if not UNUSED.match(name):
-            index[f"{SEARCH_INDEX.strip('/')}/{name}"] = data
-    entry = f"{SEARCH_INDEX.strip('/')}/pagefind-entry.json"
-    if f"{SEARCH_INDEX.strip('/')}/pagefind.js" not in index or entry not in index:
-        raise _failed("its index has no pagefind.js or no pagefind-entry.json")
-    data = json.loads(index[entry])
-    index[entry] = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    return dict(sorted(index.items()))
+    return _index(answers, pages)
 
 
 class Indexing:
     """`index(cancelled)` (search_files, or the cache's memo of it) run in a thread, so the build
-    goes on while Pagefind works (the thread mostly waits for Pagefind's process)."""
+    goes on while Pagefind works (the thread mostly waits for Pagefind's answers)."""
 
     def __init__(self, index: Callable[[Callable[[], bool]], dict[str, bytes] | None]):
         self._stop = threading.Event()
@@ -131,28 +130,30 @@ def _request(number: int, payload: dict) -> bytes:
 
 
 def _converse(requests: Iterator[bytes], expected: int, cancelled: Callable[[], bool] | None) -> list[bytes] | None:
-    """Start Pagefind's service, send it `requests` and return its first `expected` answers
-    (base64, in the order of the requests: it handles one request after another); None as soon
-    as `cancelled()` is true. Raises ContentError if Pagefind cannot start, stops early or
-    takes longer than TIMEOUT; Pagefind is never left running.
+    """Start Pagefind's service, send it `requests` and return its `expected` answers (base64,
+    in the order of the requests: it handles one request after another); None as soon as
+    `cancelled()` is true. Raises ContentError if Pagefind cannot start, stops early or takes
+    longer than TIMEOUT. Pagefind runs in a process group of its own, killed whole when it is
+    stopped, so a wrapper's child (PAGEFIND_BINARY_PATH, npm's launcher) does not outlive it.
 
     One thread writes the requests and one reads the answers, so neither waits for the other
     (Pagefind reads everything it is sent, and answers only as fast as it is read); this one
     looks at `cancelled` and the clock every POLL seconds meanwhile."""
     with tempfile.TemporaryFile() as errors:   # a file, not a pipe: nobody reads it while Pagefind runs
         try:
-            process = subprocess.Popen([*_pagefind(), "--service"], stdin=subprocess.PIPE,
-                                       stdout=subprocess.PIPE, stderr=errors)
+            process = subprocess.Popen([*_pagefind(), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                       stderr=errors, start_new_session=hasattr(os, "killpg"))
         except OSError as error:
             raise ContentError([Problem("search index", 0, 0, f"Pagefind could not run: {error}", HINT)]) from None
         answers: list[bytes] = []
+        unsent: list[BaseException] = []
         answered = threading.Event()
-        writer = threading.Thread(target=_write, args=(process.stdin, requests), daemon=True)
+        writer = threading.Thread(target=_write, args=(process.stdin, requests, unsent), daemon=True)
         reader = threading.Thread(target=_read, args=(process.stdout, answers, expected, answered), daemon=True)
-        writer.start()
-        reader.start()
-        deadline = time.monotonic() + TIMEOUT
         try:
+            writer.start()
+            reader.start()
+            deadline = time.monotonic() + TIMEOUT
             while not answered.wait(POLL):
                 if cancelled is not None and cancelled():
                     return None
@@ -160,24 +161,111 @@ def _converse(requests: Iterator[bytes], expected: int, cancelled: Callable[[], 
                     raise ContentError([Problem("search index", 0, 0,
                                                 f"Pagefind did not finish the index within {TIMEOUT} s", HINT)])
         finally:
-            if len(answers) < expected:
-                process.kill()   # cancelled, too slow, or gone already: the writer stops too
-            writer.join()
-            try:
-                process.stdin.close()   # the service exits when its input ends
-            except OSError:   # it is gone, and what was left to send with it
-                pass
-            try:
+            if not answered.is_set():   # cancelled or too slow: stopped now, its pipes close
+                _kill(process)
+            elif len(answers) == expected:   # it has read every request: the writer is done
+                writer.join()
+                _close(process.stdin)   # the service exits when its input ends
+            try:   # else its output ended: it is exiting by itself (coreutils close it first)
                 process.wait(STOP_WAIT)
             except subprocess.TimeoutExpired:
-                process.kill()
+                _kill(process)
                 process.wait()
-            reader.join()
+            writer.join(STOP_WAIT)
+            _close(process.stdin)
+            reader.join(STOP_WAIT)
             process.stdout.close()
+        if unsent:   # a fault of the engine's own, not Pagefind's
+            raise unsent[0]
         if len(answers) < expected:
             errors.seek(0)
-            raise _failed(_last_words(errors.read().decode("utf-8", "replace")))
+            said = _last_words(errors.read().decode("utf-8", "replace"))
+            raise _failed(said if process.returncode == 0 else f"{said} ({_ending(process.returncode)})")
     return answers
+
+
+def _kill(process: subprocess.Popen) -> None:
+    """Kill Pagefind and whatever it started (its process group), where the system has groups."""
+    if not hasattr(os, "killpg"):
+        process.kill()
+        return
+    try:
+        os.killpg(process.pid, signal.SIGKILL)   # its group is its own, and lives while it is unreaped
+    except (ProcessLookupError, PermissionError):   # every process of the group has ended
+        pass
+
+
+def _close(pipe) -> None:
+    try:
+        pipe.close()
+    except OSError:   # Pagefind is gone, and what was left to send with it
+        pass
+
+
+def _ending(returncode: int) -> str:
+    return f"stopped by signal {-returncode}" if returncode < 0 else f"exit status {returncode}"
+
+
+def _write(pipe, requests: Iterator[bytes], unsent: list[BaseException]) -> None:
+    """Send every request; an error while making one goes into `unsent` and ends Pagefind's input."""
+    try:
+        for request in requests:
+            pipe.write(request)
+        pipe.flush()
+    except OSError:   # Pagefind stopped, or was stopped: _converse tells why
+        pass
+    except BaseException as error:
+        unsent.append(error)
+        _close(pipe)   # Pagefind exits, and the reader with it
+
+
+def _read(pipe, answers: list[bytes], expected: int, answered: threading.Event) -> None:
+    """Collect the first `expected` answers (each ends with a comma) into `answers`, then set `answered`;
+    set it too when Pagefind's output ends before."""
+    part: list[bytes] = []
+    try:
+        while len(answers) < expected and (chunk := pipe.read1(1 << 16)):
+            *ends, rest = chunk.split(b",")
+            for end in ends[:expected - len(answers)]:
+                answers.append(b"".join([*part, end]))
+                part = []
+            part.append(rest)
+    except (OSError, ValueError):
+        pass
+    finally:
+        answered.set()
+
+
+def _index(answers: list[bytes], pages: list[str]) -> dict[str, bytes]:
+    """The search index (site path -> bytes) from the service's answers to _requests(pages): for
+    a new index, each page, then the index's files. Raises ContentError on an answer that says
+    Pagefind failed (naming the page it failed on), or one that cannot be read."""
+    folder = SEARCH_INDEX.strip("/")
+    try:
+        payloads = [json.loads(base64.b64decode(answer, validate=True))["payload"] for answer in answers]
+        for number, payload in enumerate(payloads):
+            if payload["type"] == "Error":
+                about = f" on {pages[number - 1]}" if 0 < number <= len(pages) else ""
+                raise _failed(f"{payload.get('message') or 'it gave no reason'}{about}")
+        index = {}
+        for file in payloads[-1]["files"]:
+            name = PurePosixPath(file["path"])
+            if name.is_absolute() or ".." in name.parts or "\\" in file["path"]:
+                raise _failed(f"its index has a file outside its folder ({file['path']!r})")
+            if not UNUSED.match(file["path"]):
+                index[f"{folder}/{name}"] = base64.b64decode(file["content"], validate=True)
+        entry = f"{folder}/pagefind-entry.json"
+        if f"{folder}/pagefind.js" not in index or entry not in index:
+            raise _failed("its index has no pagefind.js or no pagefind-entry.json")
+        data = json.loads(index[entry])
+    except (ValueError, KeyError, TypeError, RecursionError) as error:   # binascii.Error, JSONDecodeError
+        raise _failed(f"an answer could not be read ({type(error).__name__})") from None
+    index[entry] = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return dict(sorted(index.items()))
+
+
+def _failed(detail: str) -> ContentError:
+    return ContentError([Problem("search index", 0, 0, f"Pagefind failed: {detail}", HINT)])
 
 
 def _last_words(said: str) -> str:
@@ -190,49 +278,6 @@ def _last_words(said: str) -> str:
         if line.strip():
             lines.append(line.strip())
     return lines[-1] if lines else "no output"
-
-
-def _write(pipe, requests: Iterator[bytes]) -> None:
-    try:
-        for request in requests:
-            pipe.write(request)
-        pipe.flush()
-    except (OSError, ValueError):   # Pagefind stopped (or was stopped): the reader tells what it said
-        pass
-
-
-def _read(pipe, answers: list[bytes], expected: int, answered: threading.Event) -> None:
-    """Collect the first `expected` answers (each ends with a comma) into `answers`, then set `answered`;
-    set it too when Pagefind's output ends before."""
-    part: list[bytes] = []
-    try:
-        while len(answers) < expected and (chunk := pipe.read1(1 << 16)):
-            *ends, rest = chunk.split(b",")
-            for end in ends:
-                answers.append(b"".join([*part, end]))
-                part = []
-            part.append(rest)
-    except (OSError, ValueError):
-        pass
-    finally:
-        answered.set()
-
-
-def _files(answers: list[bytes]) -> dict[str, bytes]:
-    """The index's files (path inside the index -> bytes) from the service's answers; raises
-    ContentError on an answer that says Pagefind failed, or one that cannot be read."""
-    try:
-        payloads = [json.loads(base64.b64decode(answer, validate=True))["payload"] for answer in answers]
-        for payload in payloads:
-            if payload["type"] == "Error":
-                raise _failed(payload.get("message") or "it gave no reason")
-        return {file["path"]: base64.b64decode(file["content"], validate=True) for file in payloads[-1]["files"]}
-    except (ValueError, KeyError, TypeError) as error:   # binascii.Error and JSONDecodeError are ValueErrors
-        raise _failed(f"an answer could not be read ({type(error).__name__})") from None
-
-
-def _failed(detail: str) -> ContentError:
-    return ContentError([Problem("search index", 0, 0, f"Pagefind failed: {detail}", HINT)])
 
 
 @functools.cache

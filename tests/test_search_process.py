@@ -3,6 +3,7 @@ cancelled or too slow, and every way it can fail a problem for the editor."""
 from __future__ import annotations
 
 import base64
+import json
 import os
 import signal
 import subprocess
@@ -42,7 +43,7 @@ def test_a_binary_chosen_by_pagefind_binary_path_is_honoured(lookup, monkeypatch
     with pytest.raises(ContentError) as raised:
         search.search_files({"index.html": PAGE})
     assert [str(problem) for problem in raised.value.problems] == \
-        [f"search index: Pagefind failed: no output\n   hint: {search.HINT}"]
+        [f"search index: Pagefind failed: no output (exit status 1)\n   hint: {search.HINT}"]
 
 
 def test_the_index_is_a_function_of_the_pages_not_of_their_order():
@@ -54,9 +55,8 @@ def test_the_index_is_a_function_of_the_pages_not_of_their_order():
     forward = search.search_files(pages)
     assert search.search_files(dict(reversed(pages.items()))) == forward
     names = sorted(pages, reverse=True)
-    backward = search._files(search._converse(search._requests(names, pages), len(names) + 2, None))
-    assert {f"pagefind/{name}": data for name, data in backward.items()
-            if name.endswith(".pf_index")}.items() - forward.items(), "the order should matter to Pagefind"
+    backward = search._index(search._converse(search._requests(names, pages), len(names) + 2, None), names)
+    assert backward != forward, "the order should matter to Pagefind"
 
 
 @pytest.fixture
@@ -103,21 +103,33 @@ note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose bac
 """
 
 
-def _answering(answer: bytes) -> str:
-    """A Pagefind that gives `answer` to every request, and exits when its input ends."""
-    return ("import sys\n"
-            f"sys.stdout.buffer.write({base64.b64encode(answer) + b','!r} * 10)\n"
-            "sys.stdout.flush()\n"
-            "sys.stdin.buffer.read()\n")
+def _answering(*answers: bytes) -> str:
+    """A Pagefind that gives `answers` (JSON), and exits when its input ends."""
+    said = b"".join(base64.b64encode(answer) + b"," for answer in answers)
+    return f"import sys\nsys.stdout.buffer.write({said!r})\nsys.stdout.flush()\nsys.stdin.buffer.read()\n"
+
+
+NEW = b'{"message_id": 1, "payload": {"type": "NewIndex", "index_id": 0}}'
+ADDED = b'{"message_id": 2, "payload": {"type": "IndexedFile", "page_word_count": 2, "page_url": "/", "page_meta": {}}}'
+
+
+def _index_of(*files: tuple[str, bytes]) -> bytes:
+    listed = [{"path": path, "content": base64.b64encode(data).decode()} for path, data in files]
+    return json.dumps({"message_id": 3, "payload": {"type": "GetFiles", "files": listed}}).encode()
 
 
 @pytest.mark.parametrize("program, detail", [
-    (f"import sys; sys.stderr.write({PANIC!r}); sys.exit(101)", "Requested index should exist"),
-    (_answering(b"nonsense"), "an answer could not be read (JSONDecodeError)"),
-    (_answering(b'{"message_id": 1, "payload": {"type": "NewIndex"}}'), "an answer could not be read (KeyError)"),
-    (_answering(b'{"message_id": 1, "payload": {"type": "Error", "message": "Failed to add file"}}'),
-     "Failed to add file"),
-], ids=["stops", "nonsense", "no-files", "refuses"])
+    (f"import sys; sys.stderr.write({PANIC!r}); sys.exit(101)", "Requested index should exist (exit status 101)"),
+    (_answering(b"nonsense", b"nonsense", b"nonsense"), "an answer could not be read (JSONDecodeError)"),
+    (_answering(NEW, NEW, NEW), "an answer could not be read (KeyError)"),
+    (_answering(NEW, b'{"message_id": 2, "payload": {"type": "Error", "message": "Failed to add file"}}', NEW),
+     "Failed to add file on index.html"),
+    (_answering(NEW, ADDED, _index_of(("pagefind.js", b""), ("../index.html", b"<p>ganti</p>"))),
+     "its index has a file outside its folder ('../index.html')"),
+    (_answering(NEW, ADDED, _index_of(("pagefind.js", b""))), "its index has no pagefind.js or no pagefind-entry.json"),
+    (_answering(NEW, ADDED, _index_of(("pagefind.js", b""), ("pagefind-entry.json", b"{"))),
+     "an answer could not be read (JSONDecodeError)"),
+], ids=["panics", "nonsense", "no-files", "refuses-a-page", "outside", "no-entry", "entry-not-json"])
 def test_a_pagefind_that_fails_is_a_problem_naming_what_it_said(started, monkeypatch, program, detail):
     monkeypatch.setattr(search, "_pagefind", lambda: (sys.executable, "-c", program))
     with pytest.raises(ContentError) as raised:
@@ -125,6 +137,48 @@ def test_a_pagefind_that_fails_is_a_problem_naming_what_it_said(started, monkeyp
     assert [str(problem) for problem in raised.value.problems] == \
         [f"search index: Pagefind failed: {detail}\n   hint: {search.HINT}"]
     assert [process.poll() is not None for process in started] == [True]
+
+
+def test_a_wrappers_child_is_stopped_with_it(started, monkeypatch):
+    """PAGEFIND_BINARY_PATH, or npm's launcher, may start Pagefind as a child that holds the pipes:
+    stopping only the wrapper left the build waiting for as long as the child ran."""
+    monkeypatch.setattr(search, "_pagefind", lambda: ("/bin/sh", "-c", "sleep 60; exit 0"))
+    begun = time.monotonic()
+    assert search.search_files({"index.html": PAGE}, cancelled=lambda: time.monotonic() - begun > 0.2) is None
+    assert time.monotonic() - begun < 3
+    assert started[0].poll() == -signal.SIGKILL
+    while time.monotonic() - begun < 10:   # the child too, once init has reaped it
+        try:
+            os.killpg(started[0].pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError("the wrapper's child still runs")
+
+
+def test_a_fault_while_sending_is_raised_at_once_and_stops_pagefind(started, monkeypatch):
+    """A fault of the engine's own (here: in making the second request) is not a Pagefind that
+    never answers: it is raised as it is, at once."""
+    def requests(pages, files):
+        yield search._request(1, {"type": "NewIndex", "config": None})
+        raise RuntimeError("broken request")
+
+    monkeypatch.setattr(search, "_requests", requests)
+    begun = time.monotonic()
+    with pytest.raises(RuntimeError, match="broken request"):
+        search.search_files({"index.html": PAGE})
+    assert time.monotonic() - begun < 3
+    assert [process.poll() is not None for process in started] == [True]
+
+
+def test_a_page_that_is_not_utf8_is_named_and_pagefind_never_starts(started):
+    with pytest.raises(ContentError) as raised:
+        search.search_files({"index.html": PAGE, "jadwal/index.html": b"<p>Pemilu \xe9</p>"})
+    assert [str(problem) for problem in raised.value.problems] == \
+        ["jadwal/index.html: this page is not UTF-8 (invalid continuation byte at byte 10), "
+         "so it cannot be indexed for search"]
+    assert started == []
 
 
 def test_a_failing_index_leaves_the_last_site_and_no_half_written_one(mini, tmp_path):
@@ -148,7 +202,7 @@ def test_a_failing_index_leaves_the_last_site_and_no_half_written_one(mini, tmp_
                              env={**os.environ, "PAGEFIND_BINARY_PATH": "/bin/false", "TMPDIR": str(scratch)})
     assert failing.returncode == 1
     assert failing.stderr == "The guide was not built: 1 problem to fix.\n" \
-        f"1. search index: Pagefind failed: no output\n   hint: {search.HINT}\n"
+        f"1. search index: Pagefind failed: no output (exit status 1)\n   hint: {search.HINT}\n"
     assert tree_bytes(out) == before
     assert sorted(path.name for path in tmp_path.iterdir()) == ["mini", "scratch", "site"]
     assert list(scratch.iterdir()) == []
