@@ -94,9 +94,6 @@ def _child(root: Path, argv: list[str], out: int, err: int) -> int:
         code = 1
     sys.stdout.flush()
     sys.stderr.flush()
-    for thread in threading.enumerate():   # as Python's exit does, which os._exit skips
-        if thread is not threading.current_thread() and not thread.daemon:
-            thread.join()
     return code
 
 
